@@ -1,0 +1,195 @@
+package dev.tether.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the service, under {@code tether.}. Environment variables follow the MicroProfile mapping
+ * ({@code tether.data-dir} ← {@code TETHER_DATA_DIR}). This package depends on nothing, so every capability may
+ * read its group.
+ */
+@ConfigMapping(prefix = "tether")
+public interface TetherConfig {
+
+    /** Root directory of the store; sessions live under {@code sessions/}. */
+    @WithDefault("./data")
+    String dataDir();
+
+    /** Model of new sessions and of sessions without one, as {@code provider/model}. */
+    @WithDefault("openai/gpt-4o")
+    String defaultModel();
+
+    Workspace workspace();
+
+    Auth auth();
+
+    Store store();
+
+    Providers providers();
+
+    Agent agent();
+
+    Tools tools();
+
+    Events events();
+
+    Context context();
+
+    Codex codex();
+
+    /** Where sessions may work. */
+    interface Workspace {
+        /** A session's directory must lie inside this root; default: the process's working directory. */
+        Optional<String> root();
+    }
+
+    /** Bearer-token protection of {@code /api/**}. */
+    interface Auth {
+        /** The bearer token clients must send. Required when the service listens off loopback. */
+        Optional<String> token();
+
+        /** A file holding the token (first line); used when {@code token} is unset. */
+        Optional<String> tokenFile();
+    }
+
+    /** The file store. */
+    interface Store {
+        /** Journal records after which the snapshot is rewritten and the journal rolled. */
+        @WithDefault("2000")
+        int snapshotEvery();
+
+        /** Sessions larger than this are refused on load (no partial load). */
+        @WithDefault("536870912")
+        long maxSessionBytes();
+
+        /** Durable events kept for replay per session when the journal is rolled. */
+        @WithDefault("10000")
+        int eventRetention();
+    }
+
+    /** Model providers. A provider counts as configured when its base URL is set and, off loopback, a key is present. */
+    interface Providers {
+        /** Any OpenAI-compatible {@code /chat/completions} server. */
+        @WithName("openai")
+        Provider openai();
+
+        /** The Anthropic Messages API. */
+        @WithName("anthropic")
+        Provider anthropic();
+
+        /** Default provider for bare model ids; else the first configured of openai, anthropic. */
+        Optional<String> defaultProvider();
+    }
+
+    /** One provider endpoint. */
+    interface Provider {
+        /** Base URL, e.g. {@code https://api.openai.com/v1} or {@code http://127.0.0.1:11434/v1}. */
+        Optional<String> baseUrl();
+
+        /** API key; never logged, streamed or stored. */
+        Optional<String> apiKey();
+
+        /** Model used when only the provider is named. */
+        Optional<String> defaultModel();
+
+        /** Extra HTTP headers sent with every request (e.g. OpenRouter's {@code HTTP-Referer}). */
+        Map<String, String> headers();
+
+        /** TCP connect timeout. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Timeout of a non-streaming request. */
+        @WithDefault("300s")
+        Duration requestTimeout();
+
+        /** A stream with no chunk for this long is restarted. */
+        @WithDefault("300s")
+        Duration streamIdleTimeout();
+
+        /** Models (substring match) that reject {@code temperature}; it is omitted for them. */
+        Optional<List<String>> noTemperatureModels();
+    }
+
+    /** The agentic loop. */
+    interface Agent {
+        /** Steps per turn unless the prompt says otherwise. */
+        @WithDefault("50")
+        int maxSteps();
+
+        /** Completion {@code max_tokens}. */
+        @WithDefault("8192")
+        int maxTokens();
+
+        /** Sampling temperature of loop requests. */
+        @WithDefault("0.7")
+        double temperature();
+
+        /** Restarts of a failed stream per provider call. */
+        @WithDefault("5")
+        int maxStreamRestarts();
+
+        /** Timeout of the AI title call. */
+        @WithDefault("10s")
+        Duration titleTimeout();
+
+        /** Images per prompt. */
+        @WithDefault("8")
+        int maxImages();
+
+        /** Decoded bytes per image. */
+        @WithDefault("10485760")
+        int maxImageBytes();
+
+        /** System instructions per agent name; {@code build} has a built-in default. */
+        Map<String, String> instructions();
+    }
+
+    /** Built-in tools. */
+    interface Tools {
+        /** {@code bash}: off unless enabled. */
+        Bash bash();
+
+        /** Read-only calls that run at the same time within one parallel group. */
+        @WithDefault("8")
+        int parallelism();
+
+        interface Bash {
+            /** Advertise and run {@code bash}. */
+            @WithDefault("false")
+            boolean enabled();
+        }
+    }
+
+    /** Live events. */
+    interface Events {
+        /** Per-subscriber buffer; a full buffer drops ephemeral events for that subscriber only. */
+        @WithDefault("256")
+        int subscriberBuffer();
+
+        /** Durable events a subscriber may lag behind before it is cut off with {@code lagged}. */
+        @WithDefault("10000")
+        int durableBacklog();
+
+        /** Interval of SSE keep-alive comments. */
+        @WithDefault("15s")
+        Duration keepAlive();
+    }
+
+    /** Context management. */
+    interface Context {
+        /** Context-window overrides by case-insensitive substring of the model id; they take precedence over the table. */
+        Map<String, Integer> windows();
+    }
+
+    /** Codex CLI import. */
+    interface Codex {
+        /** Codex home; default {@code $CODEX_HOME}, else {@code ~/.codex}. */
+        Optional<String> home();
+    }
+}

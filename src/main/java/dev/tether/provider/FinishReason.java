@@ -1,0 +1,12 @@
+package dev.tether.provider;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Why a completion stopped, mapped from vendor reasons (spec §11.2). The loop decides by tool calls, not by this. */
+public enum FinishReason {
+    @JsonProperty("stop") STOP,
+    @JsonProperty("length") LENGTH,
+    @JsonProperty("tool_calls") TOOL_CALLS,
+    @JsonProperty("content_filter") CONTENT_FILTER,
+    @JsonProperty("error") ERROR
+}

@@ -1,0 +1,29 @@
+package dev.tether.provider;
+
+import io.smallrye.mutiny.Multi;
+
+/**
+ * A model provider (spec §11), discovered as a CDI bean with {@code @Identifier("<name>")}. Implementations speak
+ * the vendor's wire protocol; failures surface as {@link ProviderException}, already classified.
+ */
+public interface Provider {
+
+    /** The provider name used in selectors, e.g. {@code openai}. */
+    String name();
+
+    /** Whether a base URL is set and, off loopback, a key is present. */
+    boolean isConfigured();
+
+    /** The model used when only the provider is named. */
+    String defaultModel();
+
+    /**
+     * Streams one completion. The returned {@code Multi} fails with a {@link ProviderException}; cancelling the
+     * subscription cancels the HTTP exchange. It ends after a {@link StreamChunk.Done}, or without one when the
+     * server closed the stream early (the caller detects that).
+     */
+    Multi<StreamChunk> stream(CompletionRequest request);
+
+    /** One non-streaming completion; blocking, never call it on the event loop. */
+    CompletionResponse complete(CompletionRequest request);
+}

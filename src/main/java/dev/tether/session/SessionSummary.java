@@ -1,0 +1,28 @@
+package dev.tether.session;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.Comparator;
+
+/** What a listing shows of a session (spec §9); built without materialising the transcript. */
+@JsonPropertyOrder({"id", "title", "created_at", "updated_at", "message_count", "agent", "directory"})
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@RegisterForReflection
+public record SessionSummary(String id, String title,
+                             @JsonSerialize(using = Timestamps.Serializer.class) @JsonDeserialize(using = Timestamps.Deserializer.class) Instant createdAt,
+                             @JsonSerialize(using = Timestamps.Serializer.class) @JsonDeserialize(using = Timestamps.Deserializer.class) Instant updatedAt,
+                             int messageCount, String agent, String directory) {
+
+    /** Listing order: {@code updated_at} descending, ties by {@code id} ascending. */
+    public static final Comparator<SessionSummary> NEWEST_FIRST =
+            Comparator.comparing(SessionSummary::updatedAt).reversed().thenComparing(SessionSummary::id);
+
+    public SessionSummary withTitle(String newTitle) {
+        return new SessionSummary(id, newTitle, createdAt, updatedAt, messageCount, agent, directory);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tether.session.store;
+
+import dev.tether.session.Session;
+import dev.tether.session.SessionSummary;
+import java.util.List;
+
+/**
+ * Durable storage of sessions (DESIGN.md §3, spec §9). Every method validates the id before any path is built and
+ * throws the {@code dev.tether.session} exceptions: invalid id, not found, unreadable session, store unavailable.
+ * All methods block on I/O: never call them on the event loop.
+ */
+public interface SessionStore {
+
+    /** Persists a new session. Fails with {@code SessionBusyException} when the id already exists. */
+    void create(Session session);
+
+    /**
+     * Replaces a stored session wholesale, atomically (import, history edits). Creates it when absent. Takes the
+     * session's writer lock for the duration; fails with {@code SessionBusyException} when a writer holds it.
+     */
+    void save(Session session);
+
+    /** The full session: snapshot plus journal replay. */
+    Session load(String id);
+
+    /** The session with only its last {@code n} messages and tool uses. */
+    SessionTail loadTail(String id, int n);
+
+    /** Whether a session with this id is stored. */
+    boolean exists(String id);
+
+    /** Removes the session and everything recorded for it. Refused while a writer holds it. */
+    void delete(String id);
+
+    /** A page of summaries, newest first, without reading transcripts. */
+    SessionPage list(ListQuery query);
+
+    /** Every summary, newest first ({@code updated_at} descending, ties by id ascending). */
+    List<SessionSummary> listAll();
+
+    /** Number of stored sessions (for the gauge). */
+    int count();
+
+    /**
+     * Takes the single writer of a session: an in-process lock plus an OS file lock, so that neither another thread
+     * nor another process on the same volume can write it until the writer is closed. Fails at once with
+     * {@code SessionBusyException} when held.
+     */
+    SessionWriter openWriter(String id);
+
+    /** Durable events recorded after journal sequence {@code afterSeq}, in order (replay for late subscribers). */
+    List<StoredEvent> eventsAfter(String id, long afterSeq);
+}

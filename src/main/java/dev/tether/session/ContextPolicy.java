@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -11,6 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"policy", "budget_tokens"})
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ContextPolicy(Policy policy, long budgetTokens) {
 
     public static final ContextPolicy DEFAULT = new ContextPolicy(Policy.AUTO, 0);

@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Optional;
 /** One transcript message: a role and its ordered parts (spec §2.3). */
 @JsonPropertyOrder({"role", "content"})
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Message(Role role, List<ContentPart> content) {
 
     public Message {

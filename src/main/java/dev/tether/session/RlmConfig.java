@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -11,6 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"mode", "threshold", "max_iterations", "max_subcalls", "root_model", "subcall_model"})
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record RlmConfig(Mode mode, double threshold, int maxIterations, int maxSubcalls, String rootModel,
                         String subcallModel) {
 

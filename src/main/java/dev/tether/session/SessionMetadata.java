@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -9,6 +10,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"directory", "model", "auto_apply_edits", "allow_network", "rlm", "context_policy"})
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionMetadata(String directory, String model, boolean autoApplyEdits, boolean allowNetwork,
                               RlmConfig rlm, ContextPolicy contextPolicy) {
 

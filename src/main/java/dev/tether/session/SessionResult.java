@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -9,6 +10,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"text", "session_id", "terminal_reason", "steps", "usage", "error"})
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionResult(String text, String sessionId, TerminalReason terminalReason, int steps, Usage usage,
                             String error) {
     public SessionResult {

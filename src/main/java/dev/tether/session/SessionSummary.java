@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 @JsonPropertyOrder({"id", "title", "created_at", "updated_at", "message_count", "agent", "directory"})
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionSummary(String id, String title,
                              @JsonSerialize(using = Timestamps.Serializer.class) @JsonDeserialize(using = Timestamps.Deserializer.class) Instant createdAt,
                              @JsonSerialize(using = Timestamps.Serializer.class) @JsonDeserialize(using = Timestamps.Deserializer.class) Instant updatedAt,

@@ -1,5 +1,6 @@
 package dev.tether.session;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -9,5 +10,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @JsonPropertyOrder({"id", "name", "input", "output", "success"})
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ToolUse(String id, String name, String input, String output, boolean success) {
 }

@@ -1,0 +1,61 @@
+package dev.tether.session;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Cancellation handle of one turn. Cancelling runs the registered callbacks once (cancel an HTTP exchange, interrupt
+ * a tool thread, kill a process tree); callbacks registered afterwards run at once.
+ */
+public final class Cancellation {
+
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
+
+    /** Cancels; returns false when it was already cancelled. */
+    public boolean cancel() {
+        if (!cancelled.compareAndSet(false, true)) {
+            return false;
+        }
+        for (Runnable r : callbacks) {
+            runQuietly(r);
+        }
+        return true;
+    }
+
+    public boolean isCancelled() {
+        return cancelled.get();
+    }
+
+    /** Registers a callback; the returned handle unregisters it. */
+    public AutoCloseable onCancel(Runnable callback) {
+        callbacks.add(callback);
+        if (cancelled.get() && callbacks.remove(callback)) {
+            runQuietly(callback);
+        }
+        return () -> callbacks.remove(callback);
+    }
+
+    /** Throws {@link CancelledException} when cancelled: a cancellation point. */
+    public void check() {
+        if (cancelled.get()) {
+            throw new CancelledException();
+        }
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException ignored) {
+            // a failing cancel callback must not keep the others from running
+        }
+    }
+
+    /** Thrown at a cancellation point of a cancelled turn. */
+    public static final class CancelledException extends RuntimeException {
+        public CancelledException() {
+            super("the turn was cancelled", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.tether.agent;
+
+import dev.tether.event.EventEmitter;
+import dev.tether.event.SessionEvent;
+import dev.tether.event.TokenSource;
+import dev.tether.provider.CompletionRequest;
+import dev.tether.provider.CompletionResponse;
+import dev.tether.provider.ProviderException;
+import dev.tether.provider.ResolvedModel;
+import dev.tether.provider.StreamChunk;
+import dev.tether.session.Cancellation;
+import dev.tether.session.Message;
+import dev.tether.session.Usage;
+import io.smallrye.mutiny.subscription.Cancellable;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+/**
+ * Makes one loop provider call under the retry policy (§3.7) and the stream restart protocol (§3.8), emitting
+ * {@code token_estimate} before every attempt, {@code text_chunk}/{@code thinking} while streaming, {@code play_break}
+ * around retry waits, {@code stream_retry} on restarts and {@code token_usage} after success. Context-length and
+ * fatal errors are thrown to the step; so is cancellation.
+ */
+final class ProviderCaller {
+
+    static final int MAX_RETRIES = 3;
+    static final Duration MIN_SERVER_DELAY = Duration.ofSeconds(1);
+    static final Duration MAX_SERVER_DELAY = Duration.ofSeconds(60);
+    static final int TEXT_EVENT_CAP = 262_144;
+
+    private final Sleeper sleeper;
+    private final int maxRestarts;
+
+    ProviderCaller(Sleeper sleeper, int maxRestarts) {
+        this.sleeper = sleeper;
+        this.maxRestarts = maxRestarts;
+    }
+
+    /** What one call needs besides the request. */
+    record Call(ResolvedModel model, CompletionRequest request, TokenSource source, long requestTokens, long budget,
+                Duration idleTimeout, EventEmitter emitter, Cancellation cancellation,
+                ToLongFunction<Message> estimator) {
+    }
+
+    /** The completion, its normalised usage and the wall time including retries and restarts. */
+    record Result(CompletionResponse response, Usage usage, long durationMs) {
+    }
+
+    Result call(Call call) {
+        long started = System.nanoTime();
+        int retries = 0;
+        int restarts = 0;
+        while (true) {
+            call.cancellation().check();
+            call.emitter().emit(new SessionEvent.TokenEstimate(call.source(), call.model().selector(),
+                    call.requestTokens(), call.budget()));
+            long attemptStart = System.nanoTime();
+            try {
+                CompletionResponse response = stream(call);
+                if (StreamAccumulator.isEmpty(response)) {
+                    throw new ProviderException(ProviderException.Kind.RETRYABLE, 200, "empty_response",
+                            "the model returned an empty response", null, null);
+                }
+                long attemptMs = (System.nanoTime() - attemptStart) / 1_000_000;
+                Usage usage = response.usage() != null ? response.usage()
+                        : Usage.of(call.requestTokens(), call.estimator().applyAsLong(response.message()), null, null);
+                call.emitter().emit(new SessionEvent.TokenUsage(call.source(), call.model().selector(),
+                        usage.promptTokens(), usage.completionTokens(), usage.cacheReadTokens(),
+                        usage.cacheWriteTokens(), attemptMs));
+                return new Result(response, usage, (System.nanoTime() - started) / 1_000_000);
+            } catch (StreamStop stop) {
+                restarts++;
+                if (restarts > maxRestarts) {
+                    throw new ProviderException(ProviderException.Kind.FATAL, 0, "stream_restart_exhausted",
+                            "stream failed " + restarts + " times (" + stop.reason.wire + "); restarts exhausted",
+                            null, stop);
+                }
+                call.emitter().emit(new SessionEvent.StreamRetry(restarts, maxRestarts, stop.reason.wire));
+                sleeper.sleep(stop.serverDelay != null ? clamp(stop.serverDelay) : restartDelay(restarts),
+                        call.cancellation());
+            } catch (ProviderException e) {
+                if (e.kind() != ProviderException.Kind.RETRYABLE) {
+                    throw e;
+                }
+                retries++;
+                if (retries > MAX_RETRIES) {
+                    throw new ProviderException(ProviderException.Kind.FATAL, e.httpStatus(),
+                            e.vendorCode().orElse(null), e.getMessage() + " (after " + MAX_RETRIES + " retries)",
+                            null, e);
+                }
+                Duration wait = e.retryAfter().map(ProviderCaller::clamp)
+                        .orElse(Duration.ofSeconds(1L << (retries - 1)));
+                call.emitter().emit(new SessionEvent.PlayBreak(true, wait.toMillis(), e.getMessage()));
+                try {
+                    sleeper.sleep(wait, call.cancellation());
+                } finally {
+                    call.emitter().emit(new SessionEvent.PlayBreak(false, null, null));
+                }
+            }
+        }
+    }
+
+    static Duration clamp(Duration d) {
+        if (d.compareTo(MIN_SERVER_DELAY) < 0) {
+            return MIN_SERVER_DELAY;
+        }
+        return d.compareTo(MAX_SERVER_DELAY) > 0 ? MAX_SERVER_DELAY : d;
+    }
+
+    /** Restart n waits {@code 200 ms × 2^(n−1) × (1 + u)}, u uniform in [0, 0.5). */
+    static Duration restartDelay(int n) {
+        double u = ThreadLocalRandom.current().nextDouble(0, 0.5);
+        return Duration.ofMillis((long) (200L * (1L << (n - 1)) * (1 + u)));
+    }
+
+    private static final Object END = new Object();
+
+    private record Failure(Throwable error) {
+    }
+
+    private CompletionResponse stream(Call call) {
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        Cancellable subscription = call.model().provider().stream(call.request()).subscribe()
+                .with(queue::add, failure -> queue.add(new Failure(failure)), () -> queue.add(END));
+        StreamAccumulator acc = new StreamAccumulator();
+        try (AutoCloseable onCancel = call.cancellation().onCancel(() -> queue.add(Cancelled.INSTANCE))) {
+            long idleMs = call.idleTimeout().toMillis();
+            while (true) {
+                Object item = queue.poll(idleMs, TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    throw new StreamStop(acc.hasChunks() ? StreamStop.Reason.MID_STREAM_STALL
+                            : StreamStop.Reason.COLD_STALL, null, null);
+                }
+                if (item == Cancelled.INSTANCE) {
+                    throw new Cancellation.CancelledException();
+                }
+                if (item == END) {
+                    if (acc.isDone()) {
+                        return acc.toResponse();
+                    }
+                    throw new StreamStop(StreamStop.Reason.PREMATURE_END, null, null);
+                }
+                if (item instanceof Failure f) {
+                    throw classifyFailure(f.error(), acc.hasChunks());
+                }
+                StreamAccumulator.Change change = acc.accept((StreamChunk) item);
+                if (change == StreamAccumulator.Change.TEXT) {
+                    call.emitter().emit(new SessionEvent.TextChunk(EventCaps.cap(acc.text(), TEXT_EVENT_CAP)));
+                } else if (change == StreamAccumulator.Change.THINKING) {
+                    call.emitter().emit(new SessionEvent.Thinking());
+                }
+                if (acc.isDone()) {
+                    return acc.toResponse();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Cancellation.CancelledException();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            subscription.cancel();
+        }
+    }
+
+    /** A retryable failure after content arrived is a mid-stream fault (restart); before, a retry. */
+    private static RuntimeException classifyFailure(Throwable error, boolean hadChunks) {
+        if (error instanceof ProviderException pe) {
+            if (pe.kind() == ProviderException.Kind.RETRYABLE && hadChunks) {
+                return new StreamStop(StreamStop.Reason.TRANSIENT_FAULT, pe.retryAfter().orElse(null), pe);
+            }
+            return pe;
+        }
+        if (error instanceof Cancellation.CancelledException ce) {
+            return ce;
+        }
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        if (hadChunks) {
+            return new StreamStop(StreamStop.Reason.TRANSIENT_FAULT, null, error);
+        }
+        return new ProviderException(ProviderException.Kind.RETRYABLE, 0, null, "connection failed: " + message,
+                null, error);
+    }
+
+    private enum Cancelled { INSTANCE }
+}

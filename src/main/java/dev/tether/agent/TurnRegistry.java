@@ -1,0 +1,77 @@
+package dev.tether.agent;
+
+import dev.tether.session.Cancellation;
+import dev.tether.session.SessionBusyException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * At most one turn per session in this process. A second prompt is refused ({@code reject}) or waits its turn in
+ * submission order ({@code queue}, a fair lock). Holds the cancellation handle of the running turn for abort.
+ */
+@ApplicationScoped
+public class TurnRegistry {
+
+    private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
+
+    private static final class Slot {
+        final ReentrantLock lock = new ReentrantLock(true);
+        volatile Cancellation running;
+    }
+
+    /** A held turn slot; closing it lets the next queued prompt start. */
+    public final class Turn implements AutoCloseable {
+        private final String sessionId;
+        private final Slot slot;
+        final Cancellation cancellation = new Cancellation();
+
+        private Turn(String sessionId, Slot slot) {
+            this.sessionId = sessionId;
+            this.slot = slot;
+            slot.running = cancellation;
+        }
+
+        public Cancellation cancellation() {
+            return cancellation;
+        }
+
+        @Override
+        public void close() {
+            slot.running = null;
+            slot.lock.unlock();
+            slots.computeIfPresent(sessionId, (id, s) -> s.lock.isLocked() || s.lock.hasQueuedThreads() ? s : null);
+        }
+    }
+
+    /** Takes the session's turn slot, or fails with 409 ({@code queue=false}), or waits for it ({@code queue=true}). */
+    public Turn begin(String sessionId, boolean queue) {
+        while (true) {
+            Slot slot = slots.computeIfAbsent(sessionId, id -> new Slot());
+            if (queue) {
+                slot.lock.lock();
+            } else if (!slot.lock.tryLock()) {
+                throw new SessionBusyException("A turn is already running on session " + sessionId);
+            }
+            // the slot may have been retired between lookup and locking; then take the current one
+            if (slots.get(sessionId) == slot) {
+                return new Turn(sessionId, slot);
+            }
+            slot.lock.unlock();
+        }
+    }
+
+    /** Whether a turn is running on the session. */
+    public boolean isRunning(String sessionId) {
+        Slot slot = slots.get(sessionId);
+        return slot != null && slot.running != null;
+    }
+
+    /** Cancels the running turn; false when none runs. */
+    public boolean abort(String sessionId) {
+        Slot slot = slots.get(sessionId);
+        Cancellation c = slot == null ? null : slot.running;
+        return c != null && c.cancel();
+    }
+}

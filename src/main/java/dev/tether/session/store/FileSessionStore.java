@@ -74,6 +74,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         this.snapshots = new SnapshotCodec(mapper);
         this.index = new ListingIndex(sessionsDir, mapper);
         this.metrics = new StoreMetrics(registry, index, ListingIndex::size);
+        this.lastFlushNanos = System.nanoTime() - INDEX_FLUSH_INTERVAL_NANOS;
     }
 
     // ---- public API beyond SessionStore ---------------------------------------------------------------------------

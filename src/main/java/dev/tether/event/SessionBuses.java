@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -24,6 +25,7 @@ public class SessionBuses {
     private final BusMetrics metrics;
     private final Executor executor;
 
+    @Inject
     public SessionBuses(TetherConfig config, EventJournal journal, MeterRegistry registry) {
         this(new BusSettings(config.events().subscriberBuffer(), config.events().durableBacklog()), journal,
                 new BusMetrics(registry), Infrastructure.getDefaultWorkerPool());

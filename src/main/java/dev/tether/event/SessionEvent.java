@@ -1,6 +1,7 @@
 package dev.tether.event;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -17,6 +18,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * recorded before they are delivered; ephemeral ones may be lost. New fields must be optional so that old journals
  * still load.
  */
+// Journals written by a newer version may carry fields this one does not know: they are ignored, never fatal.
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = SessionEvent.Thinking.class, name = "thinking"),

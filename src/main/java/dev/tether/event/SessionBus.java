@@ -1,0 +1,229 @@
+package dev.tether.event;
+
+import io.smallrye.mutiny.Multi;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * The single emission point of one session's events (spec §5.5). Thread-safe.
+ *
+ * <ol>
+ *   <li>{@link #emit} is serialized: events get one total order, also when parallel tools emit.</li>
+ *   <li>A durable event is written to the attached {@link DurableSink} first, synchronously, and gets its sequence.
+ *       A sink error is logged and counted ({@code tether.events.sink.failures}) and does not stop delivery. With no
+ *       sink attached a durable event is refused with {@link NoDurableSinkException}: it could not be recorded.</li>
+ *   <li>The event is then offered to every current subscriber's bounded buffer ({@link EventSubscriber}). Offering
+ *       never blocks and never runs subscriber code, so slow subscribers never slow the emitter.</li>
+ * </ol>
+ *
+ * <p>Wiring a turn: whoever opens the session's writer attaches a sink bound to it for as long as it is open:
+ * <pre>{@code
+ * try (SessionWriter writer = store.openWriter(id);
+ *      SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+ *     loop.run(..., bus);
+ * }
+ * }</pre>
+ */
+public final class SessionBus implements EventEmitter, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SessionBus.class);
+
+    private final String sessionId;
+    private final BusSettings settings;
+    private final ReplaySource replaySource;
+    private final Executor executor;
+    private final BusMetrics metrics;
+    private final ReentrantLock emitLock = new ReentrantLock();
+    private final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private volatile DurableSink sink;
+    private volatile boolean closed;
+
+    /**
+     * @param replaySource where {@link #subscribe(long)} reads recorded durable events from
+     * @param executor     where events are handed to subscribers that are waiting for them, and journal reads run;
+     *                     in the service the worker pool
+     */
+    public SessionBus(String sessionId, BusSettings settings, ReplaySource replaySource, Executor executor,
+                      BusMetrics metrics) {
+        this.sessionId = Objects.requireNonNull(sessionId);
+        this.settings = Objects.requireNonNull(settings);
+        this.replaySource = Objects.requireNonNull(replaySource);
+        this.executor = Objects.requireNonNull(executor);
+        this.metrics = Objects.requireNonNull(metrics);
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /**
+     * Records (when durable) and delivers an event. Returns as soon as the sink write (if any) is done and the event
+     * is in every subscriber's buffer.
+     *
+     * @throws NoDurableSinkException the event is durable and no sink is attached
+     * @throws IllegalStateException  the bus is closed (the session was deleted)
+     */
+    @Override
+    public void emit(SessionEvent event) {
+        emitAndGetSeq(event);
+    }
+
+    /** As {@link #emit}, returning the event's sequence ({@code null} for ephemeral events or a failed sink write). */
+    public Long emitAndGetSeq(SessionEvent event) {
+        Objects.requireNonNull(event, "event");
+        emitLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("event bus of session " + sessionId + " is closed");
+            }
+            Long seq = null;
+            if (event.isDurable()) {
+                DurableSink s = sink;
+                if (s == null) {
+                    throw new NoDurableSinkException(sessionId, event.type());
+                }
+                try {
+                    seq = s.write(event);
+                } catch (RuntimeException e) {
+                    // Spec §5.5: a sink error does not stop delivery; replay will not have this event.
+                    metrics.sinkFailure();
+                    LOG.warnf(e, "durable event %s of session %s could not be recorded; delivering it anyway",
+                            event.type(), sessionId);
+                }
+            }
+            metrics.emitted(event.type());
+            BusEvent busEvent = new BusEvent(seq, event);
+            for (EventSubscriber subscriber : subscribers) {
+                subscriber.offer(busEvent);
+            }
+            return seq;
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /**
+     * Attaches the sink durable events are written to until the returned attachment is closed. One at a time: the
+     * session has one writer. Detaching waits for an emit in progress, so the writer may be closed right after.
+     *
+     * @throws IllegalStateException a sink is already attached
+     */
+    public Attachment attachSink(DurableSink newSink) {
+        Objects.requireNonNull(newSink, "sink");
+        emitLock.lock();
+        try {
+            if (sink != null) {
+                throw new IllegalStateException("session " + sessionId + " already has a DurableSink attached");
+            }
+            sink = newSink;
+        } finally {
+            emitLock.unlock();
+        }
+        return new Attachment(this, newSink);
+    }
+
+    /** Whether durable events can be emitted now. */
+    public boolean hasSink() {
+        return sink != null;
+    }
+
+    private void detach(DurableSink attached) {
+        emitLock.lock();
+        try {
+            if (sink == attached) {
+                sink = null;
+            }
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /**
+     * Follows the session live: events emitted from now on, in emission order, through a buffer bounded by
+     * {@link BusSettings}. The subscriber is registered at once (events emitted before the returned {@code Multi}
+     * is subscribed are buffered), so subscribe before starting the work whose events you want. The {@code Multi}
+     * takes one subscriber; it ends with {@link SubscriberLaggedException} when the subscriber falls too far behind,
+     * and completes when the bus is closed.
+     */
+    public Multi<BusEvent> subscribe() {
+        return register(null);
+    }
+
+    /**
+     * Replays the durable events recorded after {@code afterSeq}, then follows live, with no gap and no duplicate.
+     * The journal is read when the {@code Multi} is subscribed, on the executor.
+     */
+    public Multi<BusEvent> subscribe(long afterSeq) {
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq must be >= 0, was " + afterSeq);
+        }
+        return register(afterSeq);
+    }
+
+    private Multi<BusEvent> register(Long afterSeq) {
+        EventSubscriber subscriber = new EventSubscriber(this, settings, executor, metrics, replaySource, afterSeq);
+        if (closed) {
+            subscriber.complete();
+        } else {
+            subscribers.add(subscriber);
+            metrics.subscriberAdded();
+            if (closed && subscribers.remove(subscriber)) {
+                // Lost a race with close(): end it like the others.
+                metrics.subscriberRemoved();
+                subscriber.complete();
+            }
+        }
+        return Multi.createFrom().publisher(subscriber);
+    }
+
+    void unregister(EventSubscriber subscriber) {
+        if (subscribers.remove(subscriber)) {
+            metrics.subscriberRemoved();
+        }
+    }
+
+    /** Number of current subscribers. */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Ends every subscription (after its buffered events) and refuses further emits. Idempotent. */
+    @Override
+    public void close() {
+        emitLock.lock();
+        try {
+            closed = true;
+            sink = null;
+        } finally {
+            emitLock.unlock();
+        }
+        for (EventSubscriber subscriber : subscribers) {
+            unregister(subscriber);
+            subscriber.complete();
+        }
+    }
+
+    /** A sink attached to a bus; closing detaches it (once; a later attachment is not affected). */
+    public static final class Attachment implements AutoCloseable {
+        private final SessionBus bus;
+        private final DurableSink sink;
+
+        private Attachment(SessionBus bus, DurableSink sink) {
+            this.bus = bus;
+            this.sink = sink;
+        }
+
+        @Override
+        public void close() {
+            bus.detach(sink);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tether.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fan-out benchmark (docs/BENCHMARKS.md, "Events"): one session, 200 subscribers, 1,000 events each (950
+ * {@code text_chunk} + 50 durable), emitted by one thread as fast as it can, delivered by a pool of as many threads as
+ * cores. Prints emit throughput, delivery time and completeness; asserts only completeness of durable events (never a
+ * timing). Not part of the default suite (its name does not end in Test):
+ * {@code ./mvnw -B -o -q test -Dtest=SessionBusFanOutBench -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class SessionBusFanOutBench {
+
+    private static final int SUBSCRIBERS = 200;
+    private static final int EVENTS = 1_000;
+    private static final int DURABLE_EVERY = 20;
+
+    @Test
+    void twoHundredSubscribersOfOneSession() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int round = 1; round <= 3; round++) {
+            run(round, cores);
+        }
+    }
+
+    private void run(int round, int cores) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(cores);
+        BusMetrics metrics = new BusMetrics(new SimpleMeterRegistry());
+        SessionBus bus = new SessionBus("bench", BusSettings.DEFAULTS, ReplaySource.NONE, pool, metrics);
+        bus.attachSink(new NoopSink());
+        int durableCount = EVENTS / DURABLE_EVERY;
+        CountDownLatch allDurable = new CountDownLatch(SUBSCRIBERS);
+        List<AtomicLong> received = new ArrayList<>();
+        List<AtomicLong> durableReceived = new ArrayList<>();
+        for (int s = 0; s < SUBSCRIBERS; s++) {
+            AtomicLong all = new AtomicLong();
+            AtomicLong durable = new AtomicLong();
+            received.add(all);
+            durableReceived.add(durable);
+            bus.subscribe().subscribe().with(e -> {
+                all.incrementAndGet();
+                if (e.isDurable() && durable.incrementAndGet() == durableCount) {
+                    allDurable.countDown();
+                }
+            });
+        }
+        long start = System.nanoTime();
+        for (int i = 1; i <= EVENTS; i++) {
+            bus.emit(i % DURABLE_EVERY == 0 ? new SessionEvent.TextComplete("t" + i)
+                    : new SessionEvent.TextChunk("chunk " + i));
+        }
+        long emitted = System.nanoTime();
+        assertTrue(allDurable.await(60, TimeUnit.SECONDS), "every subscriber got every durable event");
+        long delivered = System.nanoTime();
+        long total = received.stream().mapToLong(AtomicLong::get).sum();
+        for (AtomicLong d : durableReceived) {
+            assertEquals(durableCount, d.get());
+        }
+        double emitMs = (emitted - start) / 1e6;
+        double deliverMs = (delivered - start) / 1e6;
+        System.out.printf("events bench round %d (%d cores): %d subscribers x %d events: emit %.1f ms (%.0f events/s),"
+                        + " all durable delivered after %.1f ms (%.0f deliveries/s), delivered %d of %d (%.2f%%),"
+                        + " ephemeral dropped %d%n", round, cores, SUBSCRIBERS, EVENTS, emitMs,
+                EVENTS / (emitMs / 1000), deliverMs, total / (deliverMs / 1000), total,
+                (long) SUBSCRIBERS * EVENTS, 100.0 * total / ((long) SUBSCRIBERS * EVENTS),
+                (long) SUBSCRIBERS * EVENTS - total);
+        bus.close();
+        pool.shutdown();
+    }
+}

@@ -2,7 +2,9 @@ package dev.tether.session.store;
 
 import dev.tether.session.Session;
 import dev.tether.session.SessionSummary;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Durable storage of sessions (DESIGN.md §3, spec §9). Every method validates the id before any path is built and
@@ -37,6 +39,23 @@ public interface SessionStore {
 
     /** Every summary, newest first ({@code updated_at} descending, ties by id ascending). */
     List<SessionSummary> listAll();
+
+    /** Every summary whose directory matches {@code directory} (spec §9 directory match), newest first. */
+    default List<SessionSummary> listForDirectory(String directory) {
+        List<SessionSummary> out = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            SessionPage page = list(new ListQuery(Optional.of(directory), ListQuery.MAX_LIMIT, cursor));
+            out.addAll(page.sessions());
+            cursor = Optional.ofNullable(page.nextCursor());
+        } while (cursor.isPresent());
+        return out;
+    }
+
+    /** The newest session of {@code directory} (spec §9 {@code last_for_directory}); empty when none matches. */
+    default Optional<SessionSummary> lastForDirectory(String directory) {
+        return list(new ListQuery(Optional.of(directory), 1, Optional.empty())).sessions().stream().findFirst();
+    }
 
     /** Number of stored sessions (for the gauge). */
     int count();

@@ -1,0 +1,489 @@
+package dev.tether.session.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.TetherConfig;
+import dev.tether.session.CorruptSessionException;
+import dev.tether.session.InvalidRequestException;
+import dev.tether.session.Message;
+import dev.tether.session.Session;
+import dev.tether.session.SessionBusyException;
+import dev.tether.session.SessionIds;
+import dev.tether.session.SessionNotFoundException;
+import dev.tether.session.SessionSummary;
+import dev.tether.session.StoreException;
+import dev.tether.session.ToolUse;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The embedded, file-based {@link SessionStore} (DESIGN.md §3). Under {@code ${tether.data-dir}/sessions/} each
+ * session has a snapshot {@code <id>.json} (the Session JSON plus the journal sequence it includes), an append-only
+ * journal {@code <id>.journal.jsonl} (one CRC-checked record per line, fsynced per append) and a lock file
+ * {@code <id>.lock}. Load = snapshot + replay of journal records after the snapshot's sequence. Listing reads the
+ * index {@code .index.json}, never transcripts. All methods block on file I/O.
+ */
+@ApplicationScoped
+public class FileSessionStore implements SessionStore, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(FileSessionStore.class);
+    /** Index persistence is deferred so that writes stay cheap; the scan repairs what a crash leaves stale. */
+    private static final long INDEX_FLUSH_INTERVAL_NANOS = 1_000_000_000L;
+    private static final int READ_ATTEMPTS = 5;
+
+    private final Path sessionsDir;
+    private final StoreSettings settings;
+    private final ObjectMapper mapper;
+    private final JournalCodec codec;
+    private final JournalRecords records;
+    private final SnapshotCodec snapshots;
+    private final SessionLocks locks = new SessionLocks();
+    private final ListingIndex index;
+    private final StoreMetrics metrics;
+    private final AtomicLong transcriptReads = new AtomicLong();
+    private final Object indexLoad = new Object();
+    private volatile boolean indexReady;
+    private volatile long lastScanNanos;
+    private volatile long lastFlushNanos;
+
+    @Inject
+    public FileSessionStore(TetherConfig config, MeterRegistry registry) {
+        this(Path.of(config.dataDir()), StoreSettings.from(config.store()), registry);
+    }
+
+    /** A store rooted at {@code dataDir} (sessions live in {@code dataDir/sessions}); does no I/O until first used. */
+    public FileSessionStore(Path dataDir, StoreSettings settings, MeterRegistry registry) {
+        this.sessionsDir = dataDir.toAbsolutePath().normalize().resolve("sessions");
+        this.settings = settings;
+        this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        this.codec = new JournalCodec(mapper);
+        this.records = new JournalRecords(mapper);
+        this.snapshots = new SnapshotCodec(mapper);
+        this.index = new ListingIndex(sessionsDir, mapper);
+        this.metrics = new StoreMetrics(registry, index, ListingIndex::size);
+    }
+
+    // ---- public API beyond SessionStore ---------------------------------------------------------------------------
+
+    /** The directory holding the session files. */
+    public Path sessionsDir() {
+        return sessionsDir;
+    }
+
+    /** How many times a session's snapshot or journal was read (loads, writer opens, index re-reads, replays). */
+    public long transcriptReads() {
+        return transcriptReads.get();
+    }
+
+    /** Persists the listing index now if it changed since it was last written. */
+    public void flushIndex() {
+        if (!index.dirty()) {
+            return;
+        }
+        try {
+            index.persist();
+            lastFlushNanos = System.nanoTime();
+        } catch (IOException e) {
+            throw IoErrors.store("Cannot write the listing index", e);
+        }
+    }
+
+    /** Re-checks the index against the files now (normally done by listings at most every few seconds). */
+    public void refreshIndex() {
+        ensureIndex();
+        scan();
+    }
+
+    /** Flushes the index. Writers still open keep their locks until they are closed. */
+    @PreDestroy
+    @Override
+    public void close() {
+        if (indexReady) {
+            try {
+                flushIndex();
+            } catch (StoreException e) {
+                LOG.warnf("listing index not saved at shutdown: %s", e.getMessage());
+            }
+        }
+    }
+
+    // ---- SessionStore ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void create(Session session) {
+        SessionFiles files = files(session.id());
+        metrics.time(StoreMetrics.CREATE, () -> {
+            ensureIndex();
+            try (SessionLocks.Held lock = locks.acquire(files)) {
+                if (Files.exists(files.snapshot())) {
+                    throw new SessionBusyException("Session " + files.id() + " already exists");
+                }
+                // A journal without snapshot is the leftover of an interrupted delete; it must not be replayed.
+                Files.deleteIfExists(files.journal());
+                AtomicFiles.write(files.snapshot(), snapshots.encode(session, 0));
+                index.put(files.id(), new ListingIndex.Entry(session.summary(), FileStamp.of(files.snapshot()),
+                        FileStamp.ABSENT));
+            } catch (IOException e) {
+                throw IoErrors.store("Cannot create session " + files.id(), e);
+            }
+            maybeFlushIndex();
+        });
+    }
+
+    @Override
+    public void save(Session session) {
+        SessionFiles files = files(session.id());
+        metrics.time(StoreMetrics.SAVE, () -> {
+            ensureIndex();
+            try (SessionLocks.Held lock = locks.acquire(files)) {
+                byte[] journal = readIfExists(files.journal());
+                JournalCodec.Scan scan = codec.scan(journal, files.id());
+                long seq = Math.max(scan.lastSeq(), previousSnapshotSeq(files));
+                writeCheckpoint(files, session, seq, journal, scan);
+            } catch (IOException e) {
+                throw IoErrors.store("Cannot save session " + files.id(), e);
+            }
+            maybeFlushIndex();
+        });
+    }
+
+    @Override
+    public Session load(String id) {
+        SessionFiles files = files(id);
+        return metrics.time(StoreMetrics.LOAD, () -> read(files, true).state().toSession());
+    }
+
+    @Override
+    public SessionTail loadTail(String id, int n) {
+        SessionFiles files = files(id);
+        if (n < 0) {
+            throw new InvalidRequestException("tail must be 0 or more");
+        }
+        Session s = metrics.time(StoreMetrics.LOAD, () -> read(files, true).state().toSession());
+        int dropM = Math.max(0, s.messages().size() - n);
+        int dropT = Math.max(0, s.toolUses().size() - n);
+        Session cut = new Session(s.id(), s.title(), s.createdAt(), s.updatedAt(), s.metadata(), s.agent(),
+                s.messages().subList(dropM, s.messages().size()), s.toolUses().subList(dropT, s.toolUses().size()),
+                s.usage());
+        return new SessionTail(cut, dropM, dropT);
+    }
+
+    @Override
+    public boolean exists(String id) {
+        return Files.exists(files(id).snapshot());
+    }
+
+    @Override
+    public void delete(String id) {
+        SessionFiles files = files(id);
+        metrics.time(StoreMetrics.DELETE, () -> {
+            ensureIndex();
+            try (SessionLocks.Held lock = locks.acquire(files)) {
+                if (!Files.exists(files.snapshot())) {
+                    throw new SessionNotFoundException(files.id());
+                }
+                // Snapshot first: once it is gone the session is gone; a leftover journal is removed by create.
+                Files.deleteIfExists(files.snapshot());
+                Files.deleteIfExists(files.journal());
+                Files.deleteIfExists(files.lock());
+                AtomicFiles.syncDirectory(sessionsDir);
+                index.remove(files.id());
+            } catch (IOException e) {
+                throw IoErrors.store("Cannot delete session " + files.id(), e);
+            }
+            maybeFlushIndex();
+        });
+    }
+
+    @Override
+    public SessionPage list(ListQuery query) {
+        if (query.limit() < 1 || query.limit() > ListQuery.MAX_LIMIT) {
+            throw new InvalidRequestException("limit must be between 1 and " + ListQuery.MAX_LIMIT);
+        }
+        Optional<ListingCursor> cursor = query.cursor().filter(c -> !c.isEmpty()).map(ListingCursor::decode);
+        return metrics.time(StoreMetrics.LIST, () -> {
+            List<SessionSummary> all = listing();
+            DirectoryMatch match = query.directory().filter(d -> !d.isBlank()).map(DirectoryMatch::new).orElse(null);
+            List<SessionSummary> page = new ArrayList<>(Math.min(query.limit(), all.size()));
+            boolean more = false;
+            for (SessionSummary s : all) {
+                if (cursor.isPresent() && !cursor.get().isBefore(s)) {
+                    continue;
+                }
+                if (match != null && !match.matches(s.directory())) {
+                    continue;
+                }
+                if (page.size() == query.limit()) {
+                    more = true;
+                    break;
+                }
+                page.add(s);
+            }
+            String next = more ? ListingCursor.after(page.get(page.size() - 1)).encode() : null;
+            return new SessionPage(List.copyOf(page), next);
+        });
+    }
+
+    @Override
+    public List<SessionSummary> listAll() {
+        return metrics.time(StoreMetrics.LIST, this::listing);
+    }
+
+    @Override
+    public int count() {
+        ensureIndex();
+        return index.size();
+    }
+
+    @Override
+    public SessionWriter openWriter(String id) {
+        SessionFiles files = files(id);
+        ensureIndex();
+        SessionLocks.Held lock;
+        try {
+            lock = locks.acquire(files);
+        } catch (IOException e) {
+            throw IoErrors.store("Cannot lock session " + files.id(), e);
+        }
+        try {
+            Loaded loaded = metrics.time(StoreMetrics.LOAD, () -> read(files, true));
+            if (loaded.validEnd() < loaded.journalBytes()) {
+                truncate(files.journal(), loaded.validEnd()); // drop a torn tail before appending after it
+            }
+            return new FileSessionWriter(this, files, lock, loaded.state(), loaded.lastSeq(), loaded.pending());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        } catch (IOException e) {
+            lock.close();
+            throw IoErrors.store("Cannot open session " + files.id() + " for writing", e);
+        }
+    }
+
+    @Override
+    public List<StoredEvent> eventsAfter(String id, long afterSeq) {
+        SessionFiles files = files(id);
+        try {
+            if (!Files.exists(files.snapshot())) {
+                throw new SessionNotFoundException(files.id());
+            }
+            transcriptReads.incrementAndGet();
+            JournalCodec.Scan scan = codec.scan(readIfExists(files.journal()), files.id());
+            List<StoredEvent> out = new ArrayList<>();
+            for (JournalCodec.Line line : scan.lines()) {
+                if (line.seq() > afterSeq && JournalRecords.EVENT.equals(line.kind()) && line.record().has("event")) {
+                    out.add(new StoredEvent(line.seq(), JournalRecords.at(line.record()), line.record().get("event")));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw IoErrors.store("Cannot read the events of session " + files.id(), e);
+        }
+    }
+
+    // ---- reading -----------------------------------------------------------------------------------------------------
+
+    /** A session as read: state, the last sequence used, records after the snapshot, and the journal's valid end. */
+    record Loaded(SessionState state, long lastSeq, int pending, int validEnd, int journalBytes) {
+    }
+
+    private Loaded read(SessionFiles files, boolean keepContent) {
+        try {
+            return readOrThrow(files, keepContent);
+        } catch (IOException e) {
+            throw IoErrors.store("Cannot read session " + files.id(), e);
+        }
+    }
+
+    private Loaded readOrThrow(SessionFiles files, boolean keepContent) throws IOException {
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            FileStamp before = FileStamp.of(files.snapshot());
+            if (!before.exists()) {
+                throw new SessionNotFoundException(files.id());
+            }
+            long total = before.bytes() + FileStamp.of(files.journal()).bytes();
+            if (total > settings.maxSessionBytes()) {
+                throw new CorruptSessionException(String.format(
+                        "Session %s is too large to load: %d bytes stored, the limit is %d bytes",
+                        files.id(), total, settings.maxSessionBytes()));
+            }
+            transcriptReads.incrementAndGet();
+            SnapshotCodec.Snapshot snap;
+            byte[] journal;
+            try {
+                snap = snapshots.read(files.snapshot(), files.id(), keepContent);
+                journal = readIfExists(files.journal());
+            } catch (NoSuchFileException e) {
+                continue; // replaced or deleted meanwhile: look again
+            }
+            // The snapshot is renamed before the journal is rolled: an unchanged snapshot proves the journal we read
+            // still holds every record after its sequence.
+            if (!before.equals(FileStamp.of(files.snapshot()))) {
+                continue;
+            }
+            JournalCodec.Scan scan = codec.scan(journal, files.id());
+            int pending = 0;
+            for (JournalCodec.Line line : scan.lines()) {
+                if (line.seq() > snap.journalSeq()) {
+                    records.apply(snap.state(), line);
+                    pending++;
+                }
+            }
+            return new Loaded(snap.state(), Math.max(snap.journalSeq(), scan.lastSeq()), pending, scan.validEnd(),
+                    journal.length);
+        }
+        throw new StoreException("Session " + files.id() + " kept changing while being read; try again", null);
+    }
+
+    private long previousSnapshotSeq(SessionFiles files) throws IOException {
+        try {
+            return snapshots.read(files.snapshot(), files.id(), false).journalSeq();
+        } catch (NoSuchFileException | CorruptSessionException e) {
+            return 0;
+        }
+    }
+
+    private static byte[] readIfExists(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new byte[0];
+        }
+    }
+
+    private static void truncate(Path file, long size) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size);
+            ch.force(true);
+        }
+    }
+
+    // ---- writing (also used by FileSessionWriter) --------------------------------------------------------------------
+
+    JournalCodec codec() {
+        return codec;
+    }
+
+    JournalRecords records() {
+        return records;
+    }
+
+    StoreSettings settings() {
+        return settings;
+    }
+
+    StoreMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Writes the snapshot (atomically, including journal records up to {@code seq}) and then rolls the journal to its
+     * retained events. A crash between the two leaves records the snapshot already includes: replay skips them.
+     */
+    void writeCheckpoint(SessionFiles files, Session session, long seq, byte[] journal, JournalCodec.Scan scan)
+            throws IOException {
+        AtomicFiles.write(files.snapshot(), snapshots.encode(session, seq));
+        ArrayDeque<JournalCodec.Line> kept = new ArrayDeque<>();
+        int retention = settings.eventRetention();
+        for (JournalCodec.Line line : scan.lines()) {
+            if (retention > 0 && JournalRecords.EVENT.equals(line.kind()) && line.seq() <= seq) {
+                if (kept.size() == retention) {
+                    kept.removeFirst();
+                }
+                kept.addLast(line);
+            }
+        }
+        if (kept.isEmpty()) {
+            if (Files.deleteIfExists(files.journal())) {
+                AtomicFiles.syncDirectory(sessionsDir);
+            }
+        } else {
+            byte[][] chunks = new byte[kept.size()][];
+            int i = 0;
+            for (JournalCodec.Line line : kept) {
+                chunks[i++] = java.util.Arrays.copyOfRange(journal, line.start(), line.end());
+            }
+            AtomicFiles.write(files.journal(), chunks);
+        }
+        indexWritten(files, session.summary());
+    }
+
+    /** Records in the index what this process just wrote. */
+    void indexWritten(SessionFiles files, SessionSummary summary) throws IOException {
+        index.put(files.id(), new ListingIndex.Entry(summary, FileStamp.of(files.snapshot()), FileStamp.of(files.journal())));
+    }
+
+    /** After an append: new summary and journal stamp, snapshot stamp unchanged. Not persisted (O(record)). */
+    void indexAppended(SessionFiles files, SessionSummary summary, FileStamp journal) throws IOException {
+        ListingIndex.Entry old = index.get(files.id());
+        FileStamp snap = old != null ? old.snapshot() : FileStamp.of(files.snapshot());
+        index.put(files.id(), new ListingIndex.Entry(summary, snap, journal));
+    }
+
+    void maybeFlushIndex() {
+        if (index.dirty() && System.nanoTime() - lastFlushNanos >= INDEX_FLUSH_INTERVAL_NANOS) {
+            try {
+                flushIndex();
+            } catch (StoreException e) {
+                // The index is only a cache of the files; the next start rebuilds what is missing.
+                LOG.warnf("listing index not saved: %s", e.getMessage());
+            }
+        }
+    }
+
+    // ---- index -------------------------------------------------------------------------------------------------------
+
+    private SessionFiles files(String id) {
+        return SessionFiles.of(sessionsDir, SessionIds.require(id));
+    }
+
+    private List<SessionSummary> listing() {
+        ensureIndex();
+        if (System.nanoTime() - lastScanNanos >= settings.indexRefresh().toNanos()) {
+            scan();
+        }
+        return index.sorted();
+    }
+
+    private void ensureIndex() {
+        if (indexReady) {
+            return;
+        }
+        synchronized (indexLoad) {
+            if (indexReady) {
+                return;
+            }
+            try {
+                Files.createDirectories(sessionsDir);
+            } catch (IOException e) {
+                throw IoErrors.store("Cannot create the sessions directory", e);
+            }
+            index.load();
+            scan();
+            indexReady = true;
+            maybeFlushIndex();
+        }
+    }
+
+    private void scan() {
+        try {
+            index.scan(id -> read(SessionFiles.of(sessionsDir, id), false).state().summary());
+            lastScanNanos = System.nanoTime();
+        } catch (IOException e) {
+            throw IoErrors.store("Cannot list the sessions directory", e);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.tether.session.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.session.Message;
+import dev.tether.session.Session;
+import dev.tether.session.SessionMetadata;
+import dev.tether.session.StoreException;
+import dev.tether.session.ToolUse;
+import dev.tether.session.Usage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * The single writer of one session of a {@link FileSessionStore}. Appends write one CRC-checked journal line and
+ * fsync it before returning; the in-memory state is mutable so nothing is copied per append. Checkpoints (snapshot +
+ * journal roll) happen at {@link #close()} and every {@code snapshot-every} records.
+ */
+final class FileSessionWriter implements SessionWriter {
+
+    private static final Logger LOG = Logger.getLogger(FileSessionWriter.class);
+
+    private final FileSessionStore store;
+    private final SessionFiles files;
+    private final SessionLocks.Held lock;
+    private final SessionState state;
+    private long lastSeq;
+    /** Records in the journal that the snapshot does not include yet. */
+    private int pending;
+    private FileChannel journal;
+    private boolean closed;
+
+    FileSessionWriter(FileSessionStore store, SessionFiles files, SessionLocks.Held lock, SessionState state,
+                      long lastSeq, int pending) {
+        this.store = store;
+        this.files = files;
+        this.lock = lock;
+        this.state = state;
+        this.lastSeq = lastSeq;
+        this.pending = pending;
+    }
+
+    @Override
+    public synchronized Session current() {
+        return state.toSession();
+    }
+
+    @Override
+    public synchronized long appendMessage(Message message, Instant at) {
+        Objects.requireNonNull(message, "message");
+        Instant when = at == null ? Instant.now() : at;
+        long seq = write(store.records().message(lastSeq + 1, when, message));
+        state.addMessage(message, when);
+        return appended(seq);
+    }
+
+    @Override
+    public synchronized long appendToolUse(ToolUse toolUse) {
+        Objects.requireNonNull(toolUse, "toolUse");
+        long seq = write(store.records().toolUse(lastSeq + 1, Instant.now(), toolUse));
+        state.addToolUse(toolUse);
+        return appended(seq);
+    }
+
+    @Override
+    public synchronized long updateMeta(String title, SessionMetadata metadata, Usage usage, Instant at) {
+        SessionMetadata m = metadata == null ? SessionMetadata.DEFAULT : metadata;
+        Usage u = usage == null ? Usage.ZERO : usage;
+        Instant updated = state.updatedAt;
+        if (at != null) {
+            Instant t = dev.tether.session.Timestamps.truncate(at);
+            updated = t.isAfter(updated) ? t : updated;
+        }
+        long seq = write(store.records().meta(lastSeq + 1, at == null ? Instant.now() : at, title, m, u, updated));
+        state.setMeta(title, m, u, at);
+        return appended(seq);
+    }
+
+    @Override
+    public synchronized long appendEvent(JsonNode event) {
+        Objects.requireNonNull(event, "event");
+        return appended(write(store.records().event(lastSeq + 1, Instant.now(), event)));
+    }
+
+    @Override
+    public synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    @Override
+    public synchronized void checkpoint() {
+        ensureOpen();
+        store.metrics().time(StoreMetrics.CHECKPOINT, () -> {
+            try {
+                closeJournal();
+                byte[] data = Files.exists(files.journal()) ? Files.readAllBytes(files.journal()) : new byte[0];
+                store.writeCheckpoint(files, state.toSession(), lastSeq, data, store.codec().scan(data, files.id()));
+                pending = 0;
+            } catch (IOException e) {
+                throw IoErrors.store("Cannot checkpoint session " + files.id(), e);
+            }
+        });
+        store.maybeFlushIndex();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (pending > 0) {
+                checkpoint();
+            }
+        } catch (StoreException e) {
+            // Every record is already durable in the journal; the next load replays it.
+            LOG.warnf("session %s: checkpoint at close failed: %s", files.id(), e.getMessage());
+        } finally {
+            closed = true;
+            try {
+                closeJournal();
+            } catch (IOException e) {
+                LOG.debugf("session %s: closing journal: %s", files.id(), IoErrors.reason(e));
+            }
+            lock.close();
+        }
+    }
+
+    private long write(ObjectNode record) {
+        ensureOpen();
+        long seq = record.get("seq").asLong();
+        byte[] line = store.codec().encode(record);
+        store.metrics().time(StoreMetrics.APPEND, () -> {
+            long before = -1;
+            try {
+                FileChannel ch = journal();
+                before = ch.size();
+                ch.position(before);
+                AtomicFiles.writeFully(ch, ByteBuffer.wrap(line));
+                ch.force(false);
+            } catch (IOException e) {
+                rollBack(before);
+                throw IoErrors.store("Cannot append to session " + files.id(), e);
+            }
+        });
+        lastSeq = seq;
+        return seq;
+    }
+
+    private long appended(long seq) {
+        pending++;
+        try {
+            store.indexAppended(files, state.summary(), FileStamp.of(files.journal()));
+        } catch (IOException e) {
+            LOG.debugf("session %s: journal stamp unavailable: %s", files.id(), IoErrors.reason(e));
+        }
+        if (pending >= store.settings().snapshotEvery()) {
+            checkpoint();
+        }
+        return seq;
+    }
+
+    /** A failed write may leave part of a line: cut it so the next append starts on a clean line. */
+    private void rollBack(long size) {
+        if (journal == null || size < 0) {
+            return;
+        }
+        try {
+            journal.truncate(size);
+        } catch (IOException e) {
+            LOG.warnf("session %s: could not cut a failed append (%s); the next load drops the torn line", files.id(),
+                    IoErrors.reason(e));
+        }
+    }
+
+    private FileChannel journal() throws IOException {
+        if (journal == null) {
+            boolean created = !Files.exists(files.journal());
+            journal = FileChannel.open(files.journal(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (created) {
+                AtomicFiles.syncDirectory(files.journal().getParent());
+            }
+        }
+        return journal;
+    }
+
+    private void closeJournal() throws IOException {
+        if (journal != null) {
+            FileChannel ch = journal;
+            journal = null;
+            ch.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("writer of session " + files.id() + " is closed");
+        }
+    }
+}

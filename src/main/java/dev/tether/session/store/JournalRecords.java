@@ -1,0 +1,103 @@
+package dev.tether.session.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.session.Message;
+import dev.tether.session.SessionMetadata;
+import dev.tether.session.Timestamps;
+import dev.tether.session.ToolUse;
+import dev.tether.session.Usage;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * The journal record kinds and how each changes a session on replay. Records are {@code {seq, at, kind, …}}:
+ * {@code message} {@code {message}}, {@code tool_use} {@code {tool_use}}, {@code meta}
+ * {@code {title, metadata, usage, updated_at}} (the values after the change), {@code event} {@code {event}}.
+ */
+final class JournalRecords {
+
+    static final String MESSAGE = "message";
+    static final String TOOL_USE = "tool_use";
+    static final String META = "meta";
+    static final String EVENT = "event";
+
+    private static final Logger LOG = Logger.getLogger(JournalRecords.class);
+
+    private final ObjectMapper mapper;
+
+    JournalRecords(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    ObjectNode message(long seq, Instant at, Message message) {
+        ObjectNode n = header(seq, at, MESSAGE);
+        n.set("message", mapper.valueToTree(message));
+        return n;
+    }
+
+    ObjectNode toolUse(long seq, Instant at, ToolUse toolUse) {
+        ObjectNode n = header(seq, at, TOOL_USE);
+        n.set("tool_use", mapper.valueToTree(toolUse));
+        return n;
+    }
+
+    ObjectNode meta(long seq, Instant at, String title, SessionMetadata metadata, Usage usage, Instant updatedAt) {
+        ObjectNode n = header(seq, at, META);
+        n.put("title", title);
+        n.set("metadata", mapper.valueToTree(metadata));
+        n.set("usage", mapper.valueToTree(usage));
+        n.put("updated_at", Timestamps.format(updatedAt));
+        return n;
+    }
+
+    ObjectNode event(long seq, Instant at, JsonNode event) {
+        ObjectNode n = header(seq, at, EVENT);
+        n.set("event", event);
+        return n;
+    }
+
+    private ObjectNode header(long seq, Instant at, String kind) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("seq", seq);
+        n.put("at", Timestamps.format(at));
+        n.put("kind", kind);
+        return n;
+    }
+
+    static Instant at(JsonNode record) {
+        return Timestamps.parse(record.path("at").asText());
+    }
+
+    private static JsonNode required(JsonNode record, String field) {
+        JsonNode n = record.get(field);
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return n;
+    }
+
+    /** Applies one record to the state. A record that does not decode is skipped with a warning. */
+    void apply(SessionState state, JournalCodec.Line line) {
+        JsonNode r = line.record();
+        try {
+            switch (line.kind()) {
+                case MESSAGE -> state.addMessage(mapper.treeToValue(required(r, "message"), Message.class), at(r));
+                case TOOL_USE -> state.addToolUse(mapper.treeToValue(required(r, "tool_use"), ToolUse.class));
+                case META -> state.setMeta(r.path("title").isTextual() ? r.get("title").asText() : null,
+                        mapper.treeToValue(r.get("metadata"), SessionMetadata.class),
+                        mapper.treeToValue(r.get("usage"), Usage.class),
+                        r.path("updated_at").isTextual() ? Timestamps.parse(r.get("updated_at").asText()) : null);
+                case EVENT -> {
+                    // Durable events do not change the session; they are kept for replay to subscribers.
+                }
+                default -> LOG.debugf("session %s: journal record %d has unknown kind %s; ignored", state.id,
+                        line.seq(), line.kind());
+            }
+        } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+            LOG.warnf("session %s: journal record %d (%s) does not decode; skipped", state.id, line.seq(), line.kind());
+        }
+    }
+}

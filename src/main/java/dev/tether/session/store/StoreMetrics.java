@@ -1,0 +1,42 @@
+package dev.tether.session.store;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/** Store meters: timer {@code tether.store.operation} tagged {@code op}, gauge {@code tether.sessions}. */
+final class StoreMetrics {
+
+    static final String CREATE = "create";
+    static final String SAVE = "save";
+    static final String LOAD = "load";
+    static final String APPEND = "append";
+    static final String LIST = "list";
+    static final String DELETE = "delete";
+    static final String CHECKPOINT = "checkpoint";
+
+    private final Map<String, Timer> timers;
+
+    <T> StoreMetrics(MeterRegistry registry, T gaugeTarget, ToDoubleFunction<T> sessions) {
+        this.timers = Map.of(CREATE, timer(registry, CREATE), SAVE, timer(registry, SAVE), LOAD, timer(registry, LOAD),
+                APPEND, timer(registry, APPEND), LIST, timer(registry, LIST), DELETE, timer(registry, DELETE),
+                CHECKPOINT, timer(registry, CHECKPOINT));
+        Gauge.builder("tether.sessions", gaugeTarget, sessions).description("Stored sessions").register(registry);
+    }
+
+    private static Timer timer(MeterRegistry registry, String op) {
+        return Timer.builder("tether.store.operation").description("Latency of session store operations")
+                .tag("op", op).register(registry);
+    }
+
+    <T> T time(String op, Supplier<T> work) {
+        return timers.get(op).record(work);
+    }
+
+    void time(String op, Runnable work) {
+        timers.get(op).record(work);
+    }
+}

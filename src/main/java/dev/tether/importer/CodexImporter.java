@@ -221,10 +221,12 @@ public class CodexImporter {
 
     /**
      * {@code list_all_for_directory}: native summaries for {@code dir} merged with summaries of the Codex rollouts
-     * discovered for {@code dir}, without importing them; sorted as {@code list_all}. {@code dir == null} lists all.
+     * discovered for {@code dir}, without importing them; sorted as {@code list_all}. A {@code null} or blank
+     * {@code dir} lists everything.
      */
     public List<SessionSummary> listAllForDirectory(String dir) {
-        return mergeCodexSummaries(dir, nativeSummaries(dir));
+        String d = blankToNull(dir);
+        return mergeCodexSummaries(d, nativeSummaries(d));
     }
 
     /**
@@ -258,9 +260,10 @@ public class CodexImporter {
     /**
      * Summaries of the Codex rollouts whose directory matches {@code dir} (§9 directory match; {@code null} = all):
      * title {@code "[Codex] "} + thread name, else heuristic title, else id; {@code message_count} as the import would
-     * produce. When several files carry one id, the newest wins.
+     * produce. When several files carry one id, the newest wins. A blank directory counts as {@code null}.
      */
-    public List<SessionSummary> codexSummaries(String dir) {
+    public List<SessionSummary> codexSummaries(String directory) {
+        String dir = blankToNull(directory);
         ThreadNames names = ThreadNames.load(home, json);
         Map<String, SessionSummary> byId = new HashMap<>();
         for (Path file : discover()) {
@@ -327,6 +330,10 @@ public class CodexImporter {
         } catch (IOException e) {
             infoCache.remove(file);
         }
+    }
+
+    private static String blankToNull(String dir) {
+        return dir == null || dir.isBlank() ? null : dir;
     }
 
     private static long mtimeMillis(Path p) {

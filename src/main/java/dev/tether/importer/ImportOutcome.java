@@ -1,8 +1,10 @@
 package dev.tether.importer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What importing one rollout file did (spec §10.5). */
+@RegisterForReflection
 public enum ImportOutcome {
     /** The session was written to the store (new, or replacing an older stored copy). */
     @JsonProperty("imported") IMPORTED,

@@ -71,8 +71,9 @@ public final class RolloutReader {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // RuntimeException: a corrupt zstd frame surfaces as an unchecked exception from the decoder
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // RuntimeException: a corrupt zstd frame surfaces as an unchecked exception from the decoder.
+            // LinkageError: the decoder cannot initialise in this runtime; that file fails, the others still import.
             Rollout partial = mapper.finish(file, names, fileTime);
             return new Rollout(file, null, partial.heuristicTitle(), partial.directory(), partial.stats(),
                     "cannot read rollout: " + describe(e));
@@ -98,8 +99,8 @@ public final class RolloutReader {
                     return id;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return Optional.empty(); // unreadable: not the file we look for
         }
         return Optional.empty();
     }
@@ -143,7 +144,7 @@ public final class RolloutReader {
         }
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }

@@ -260,6 +260,21 @@ class CodexImporterTest {
     }
 
     @Test
+    void fileWithoutUsableIdInTheDirectoryIsReportedFailedAndCountedAsSkipped() throws IOException {
+        Path file = writeExample();
+        Path broken = Rollouts.write(home, "sessions/2026/10/15/rollout-noid.jsonl", List.of(
+                userMessage("2026-10-15T10:00:00Z", "<environment_context><cwd>" + ledger + "</cwd></environment_context>"),
+                "{oops"));
+        ImportReport report = importer.importForDirectory(ledger.toString());
+        assertEquals(1, report.imported());
+        assertEquals(1, report.skipped());
+        assertEquals(List.of(new FileReport(file.toString(), ID, ImportOutcome.IMPORTED, 11, 1, 0, null),
+                new FileReport(broken.toString(), null, ImportOutcome.FAILED, 1, 1, 0, "no usable session id")),
+                report.files());
+        assertEquals(List.of(ID), importer.listAllForDirectory("  ").stream().map(SessionSummary::id).toList());
+    }
+
+    @Test
     void codexHomeResolution() {
         assertEquals(Path.of("/cfg"), CodexImporter.resolveHome(Optional.of("/cfg"), "/env", "/home/u"));
         assertEquals(Path.of("/env"), CodexImporter.resolveHome(Optional.of(" "), "/env", "/home/u"));

@@ -14,6 +14,7 @@ import dev.tether.session.SessionSummary;
 import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.DefaultBean;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import org.jboss.logging.Logger;
  * index {@code .index.json}, never transcripts. All methods block on file I/O.
  */
 @ApplicationScoped
+@DefaultBean
 public class FileSessionStore implements SessionStore, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FileSessionStore.class);
@@ -74,6 +76,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         this.snapshots = new SnapshotCodec(mapper);
         this.index = new ListingIndex(sessionsDir, mapper);
         this.metrics = new StoreMetrics(registry, index, ListingIndex::size);
+        this.lastFlushNanos = System.nanoTime() - INDEX_FLUSH_INTERVAL_NANOS;
     }
 
     // ---- public API beyond SessionStore ---------------------------------------------------------------------------

@@ -1,0 +1,506 @@
+package dev.tether.session.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.session.CorruptSessionException;
+import dev.tether.session.InvalidRequestException;
+import dev.tether.session.InvalidSessionIdException;
+import dev.tether.session.Message;
+import dev.tether.session.Session;
+import dev.tether.session.SessionBusyException;
+import dev.tether.session.SessionMetadata;
+import dev.tether.session.SessionNotFoundException;
+import dev.tether.session.SessionSummary;
+import dev.tether.session.StoreException;
+import dev.tether.session.ToolUse;
+import dev.tether.session.Usage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSessionStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<FileSessionStore> opened = new ArrayList<>();
+
+    @TempDir
+    Path dataDir;
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(FileSessionStore::close);
+    }
+
+    private FileSessionStore store() {
+        return store(dataDir, StoreSettings.defaults());
+    }
+
+    private FileSessionStore store(Path dir, StoreSettings settings) {
+        FileSessionStore s = new FileSessionStore(dir, settings, new SimpleMeterRegistry());
+        opened.add(s);
+        return s;
+    }
+
+    private static Session session(String id, String dir, Instant updated) {
+        return new Session(id, "Title " + id, T0.minusSeconds(3600), updated, SessionMetadata.DEFAULT.withDirectory(dir),
+                null, List.of(), List.of(), Usage.ZERO);
+    }
+
+    private Path sessions() {
+        return dataDir.resolve("sessions");
+    }
+
+    @Test
+    void createAppendLoadListDelete() {
+        FileSessionStore store = store();
+        Session s = Session.create("Fix the parser", null, SessionMetadata.DEFAULT, T0);
+        store.create(s);
+        assertTrue(store.exists(s.id()));
+        assertThrows(SessionBusyException.class, () -> store.create(s), "an existing id is refused");
+        try (SessionWriter w = store.openWriter(s.id())) {
+            assertEquals(1, w.appendMessage(Message.userText("hello"), T0.plusSeconds(1)));
+            assertEquals(2, w.appendMessage(Message.assistantText("Hi there"), T0.plusSeconds(2)));
+            assertEquals(3, w.appendToolUse(new ToolUse("c1", "read", "{}", "ok", true)));
+            assertEquals(4, w.updateMeta("Renamed", SessionMetadata.DEFAULT.withModel("openai/gpt-4o"),
+                    Usage.of(10, 5, null, null), T0.plusSeconds(3)));
+            assertEquals(4, w.lastSeq());
+            assertEquals(2, w.current().messages().size());
+        }
+        Session loaded = store.load(s.id());
+        assertEquals(List.of(Message.userText("hello"), Message.assistantText("Hi there")), loaded.messages());
+        assertEquals("Renamed", loaded.title());
+        assertEquals("openai/gpt-4o", loaded.metadata().model());
+        assertEquals(15, loaded.usage().totalTokens());
+        assertEquals(1, loaded.toolUses().size());
+        assertEquals(T0.plusSeconds(3), loaded.updatedAt());
+        assertFalse(Files.exists(sessions().resolve(s.id() + ".journal.jsonl")), "close checkpointed and rolled");
+
+        SessionSummary summary = store.listAll().get(0);
+        assertEquals(2, summary.messageCount());
+        assertEquals("Renamed", summary.title());
+
+        SessionTail tail = store.loadTail(s.id(), 1);
+        assertEquals(List.of(Message.assistantText("Hi there")), tail.session().messages());
+        assertEquals(1, tail.droppedMessages());
+        assertEquals(0, tail.droppedToolUses());
+
+        store.delete(s.id());
+        assertFalse(store.exists(s.id()));
+        assertEquals(0, store.count());
+        assertThrows(SessionNotFoundException.class, () -> store.load(s.id()));
+        assertThrows(SessionNotFoundException.class, () -> store.delete(s.id()));
+    }
+
+    @Test
+    void scenario1NewSessionSnapshotKeepsKeyOrderAndDefaults() throws Exception {
+        FileSessionStore store = store();
+        Session s = Session.create(null, null, null, T0);
+        store.create(s);
+        JsonNode json = mapper.readTree(sessions().resolve(s.id() + ".json").toFile());
+        assertEquals(List.of("id", "title", "created_at", "updated_at", "metadata", "agent", "messages", "tool_uses",
+                "usage", "journal_seq"), names(json));
+        assertEquals(mapper.readTree(mapper.writeValueAsString(SessionMetadata.DEFAULT)), json.get("metadata"));
+        assertEquals(mapper.readTree("{\"prompt_tokens\":0,\"completion_tokens\":0,\"total_tokens\":0,"
+                + "\"cache_read_tokens\":null,\"cache_write_tokens\":null}"), json.get("usage"));
+        assertEquals(0, json.get("tool_uses").size());
+        assertEquals(s, store.load(s.id()));
+    }
+
+    @Test
+    void scenario2StoredJsonWithoutTitleAndWithUnknownFieldLoads() throws Exception {
+        Files.createDirectories(sessions());
+        Files.writeString(sessions().resolve("old-one.json"), "{\"id\":\"old-one\",\"created_at\":\"2026-11-02T10:15:30+02:00\","
+                + "\"shiny_new_field\":{\"x\":[1,2]},\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
+        FileSessionStore store = store();
+        Session s = store.load("old-one");
+        assertNull(s.title());
+        assertEquals(Instant.parse("2026-11-02T08:15:30Z"), s.createdAt());
+        assertEquals(s.createdAt(), s.updatedAt());
+        assertEquals(1, s.messages().size());
+        assertEquals(1, store.listAll().get(0).messageCount());
+    }
+
+    @Test
+    void scenario3InvalidIdsAreRejectedBeforeStorageIsTouched() {
+        Path fresh = dataDir.resolve("untouched");
+        FileSessionStore store = store(fresh, StoreSettings.defaults());
+        for (String bad : new String[] {"../etc", "", "x".repeat(129), "a/b", "a.json", "é"}) {
+            assertThrows(InvalidSessionIdException.class, () -> store.load(bad), bad);
+            assertThrows(InvalidSessionIdException.class, () -> store.openWriter(bad), bad);
+            assertThrows(InvalidSessionIdException.class, () -> store.delete(bad), bad);
+            assertThrows(InvalidSessionIdException.class, () -> store.exists(bad), bad);
+        }
+        assertThrows(InvalidSessionIdException.class, () -> store.load(null));
+        assertFalse(Files.exists(fresh), "nothing was created");
+        assertEquals(0, store.transcriptReads());
+        assertThrows(SessionNotFoundException.class, () -> store.load("a_B-9"));
+        assertThrows(SessionNotFoundException.class, () -> store.load("x".repeat(128)));
+    }
+
+    @Test
+    void scenario4OversizedSessionIsRefusedWithoutLoading() throws Exception {
+        FileSessionStore store = store();
+        store.create(session("big", null, T0));
+        try (RandomAccessFile f = new RandomAccessFile(sessions().resolve("big.json").toFile(), "rw")) {
+            f.setLength(600L * 1024 * 1024); // sparse: no disk used
+        }
+        long reads = store.transcriptReads();
+        CorruptSessionException e = assertThrows(CorruptSessionException.class, () -> store.load("big"));
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        assertEquals(500, e.status());
+        assertEquals(reads, store.transcriptReads(), "nothing was read");
+        assertThrows(CorruptSessionException.class, () -> store.openWriter("big"));
+        store.delete("big"); // the refused open released its lock
+    }
+
+    @Test
+    void scenario5DirectoryListingFollowsCanonicalFormsAndOrder() throws Exception {
+        Path ws = Files.createDirectories(dataDir.resolve("src/ws"));
+        Path link = Files.createSymbolicLink(dataDir.resolve("src/link"), ws);
+        Path other = Files.createDirectories(dataDir.resolve("other"));
+        FileSessionStore store = store();
+        store.create(session("A", ws.toString(), T0));
+        store.create(session("B", link.toString(), T0.plusSeconds(3600)));
+        store.create(session("C", other.toString(), T0.plusSeconds(7200)));
+        store.create(session("D", null, T0.minusSeconds(3600)));
+
+        assertEquals(List.of("B", "A"), ids(store.listForDirectory(ws.toString())));
+        assertEquals(List.of("B", "A"), ids(store.listForDirectory(link.toString())));
+        assertEquals(List.of("C", "B", "A", "D"), ids(store.listAll()));
+        assertTrue(store.lastForDirectory(dataDir.resolve("nowhere").toString()).isEmpty());
+        assertEquals("B", store.lastForDirectory(ws.toString()).orElseThrow().id());
+        assertEquals(List.of("B", "A"), ids(store.listForDirectory(ws + "/../ws/")), "normalised query");
+    }
+
+    @Test
+    void vanishedDirectoryMatchesByAncestorComponents() throws Exception {
+        FileSessionStore store = store();
+        Path gone = dataDir.resolve("gone/a/b");
+        store.create(session("deep", gone.resolve("c").toString(), T0));
+        store.create(session("sibling", dataDir.resolve("gone/a/bc").toString(), T0));
+        assertEquals(List.of("deep"), ids(store.listForDirectory(gone.toString())), "ancestor of a vanished dir");
+        assertEquals(List.of("deep"), ids(store.listForDirectory(gone.resolve("c/d").toString())), "descendant");
+    }
+
+    @Test
+    void tornLastLineIsDroppedAndEveryCompleteMessageLoads() throws Exception {
+        Path crashed = crashedCopyAfterAppends(5);
+        Path journal = crashed.resolve("sessions/s1.journal.jsonl");
+        byte[] bytes = Files.readAllBytes(journal);
+        int lastLineStart = lastLineStart(bytes);
+        int cut = lastLineStart + (bytes.length - lastLineStart) / 2;
+        Files.write(journal, java.util.Arrays.copyOf(bytes, cut));
+
+        FileSessionStore store = store(crashed, StoreSettings.defaults());
+        assertEquals(texts(4), texts(store.load("s1")));
+        try (SessionWriter w = store.openWriter("s1")) {
+            assertEquals(5, w.appendMessage(Message.userText("m5 again"), T0), "the torn record's seq is reused");
+        }
+        assertEquals(5, store.load("s1").messages().size());
+        assertEquals("m5 again", store.load("s1").messages().get(4).text());
+    }
+
+    @Test
+    void corruptMiddleLineIsSkippedAndLaterLinesStillLoad() throws Exception {
+        Path crashed = crashedCopyAfterAppends(3);
+        Path journal = crashed.resolve("sessions/s1.journal.jsonl");
+        String text = Files.readString(journal);
+        Files.writeString(journal, text.replaceFirst("m2", "mX")); // CRC no longer matches line 2
+        FileSessionStore store = store(crashed, StoreSettings.defaults());
+        assertEquals(List.of("m1", "m3"), texts(store.load("s1")));
+    }
+
+    @Test
+    void crashBetweenJournalAppendAndSnapshotLosesNothing() throws Exception {
+        Path crashed = crashedCopyAfterAppends(3);
+        FileSessionStore store = store(crashed, StoreSettings.defaults());
+        assertEquals(texts(3), texts(store.load("s1")));
+        assertEquals(3, store.listAll().get(0).messageCount(), "index rebuilt from snapshot + journal");
+    }
+
+    @Test
+    void crashBetweenSnapshotRenameAndJournalRollDuplicatesNothing() throws Exception {
+        FileSessionStore store = store();
+        store.create(session("s1", null, T0));
+        SessionWriter w = store.openWriter("s1");
+        for (int i = 1; i <= 3; i++) {
+            w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
+        }
+        byte[] unrolled = Files.readAllBytes(sessions().resolve("s1.journal.jsonl"));
+        w.close(); // snapshot now includes seq 3, journal rolled away
+        Files.write(sessions().resolve("s1.journal.jsonl"), unrolled); // as if the roll never happened
+        FileSessionStore after = store(dataDir, StoreSettings.defaults());
+        assertEquals(texts(3), texts(after.load("s1")));
+        try (SessionWriter w2 = after.openWriter("s1")) {
+            assertEquals(4, w2.appendMessage(Message.userText("m4"), T0.plusSeconds(4)));
+        }
+        assertEquals(texts(4), texts(after.load("s1")));
+    }
+
+    @Test
+    void journalPassingSnapshotEveryIsCheckpointedAndEventsSurviveRolls() throws Exception {
+        FileSessionStore store = store(dataDir, StoreSettings.defaults().withSnapshotEvery(4).withEventRetention(3));
+        store.create(session("s1", null, T0));
+        try (SessionWriter w = store.openWriter("s1")) {
+            for (int i = 1; i <= 5; i++) {
+                w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
+                w.appendEvent(mapper.readTree("{\"type\":\"text_complete\",\"n\":" + i + "}"));
+            }
+            JsonNode snap = mapper.readTree(sessions().resolve("s1.json").toFile());
+            assertEquals(8, snap.get("journal_seq").asLong(), "checkpoint after 4 and 8 records");
+        }
+        List<StoredEvent> events = store.eventsAfter("s1", 0);
+        assertEquals(List.of(6L, 8L, 10L), events.stream().map(StoredEvent::seq).toList(), "last 3 events retained");
+        assertEquals(5, events.get(2).event().get("n").asInt());
+        assertEquals(List.of(10L), store.eventsAfter("s1", 8).stream().map(StoredEvent::seq).toList());
+        try (SessionWriter w = store.openWriter("s1")) {
+            assertEquals(11, w.appendEvent(mapper.readTree("{\"type\":\"done\"}")), "sequence keeps increasing");
+        }
+        assertEquals(texts(5), texts(store.load("s1")));
+        assertThrows(SessionNotFoundException.class, () -> store.eventsAfter("nope", 0));
+    }
+
+    @Test
+    void oneWriterPerSessionInProcess() {
+        FileSessionStore store = store();
+        store.create(session("s1", null, T0));
+        SessionWriter w = store.openWriter("s1");
+        assertThrows(SessionBusyException.class, () -> store.openWriter("s1"));
+        assertThrows(SessionBusyException.class, () -> store.delete("s1"));
+        assertThrows(SessionBusyException.class, () -> store.save(session("s1", null, T0)));
+        FileSessionStore second = store(dataDir, StoreSettings.defaults());
+        assertThrows(SessionBusyException.class, () -> second.openWriter("s1"), "another store of this JVM");
+        w.close();
+        second.openWriter("s1").close();
+        store.delete("s1");
+    }
+
+    @Test
+    void saveReplacesWholesaleAndKeepsSequencesIncreasing() throws Exception {
+        FileSessionStore store = store();
+        store.create(session("s1", null, T0));
+        try (SessionWriter w = store.openWriter("s1")) {
+            w.appendMessage(Message.userText("m1"), T0);
+            w.appendEvent(mapper.readTree("{\"type\":\"done\"}"));
+        }
+        Session replaced = new Session("s1", "Imported", T0, T0.plusSeconds(99), null, "plan",
+                List.of(Message.userText("x"), Message.userText("y")), List.of(), Usage.ZERO);
+        store.save(replaced);
+        assertEquals(replaced, store.load("s1"));
+        assertEquals("Imported", store.listAll().get(0).title());
+        try (SessionWriter w = store.openWriter("s1")) {
+            assertEquals(3, w.appendMessage(Message.userText("z"), T0));
+        }
+        store.save(session("fresh", null, T0));
+        assertTrue(store.exists("fresh"));
+    }
+
+    @Test
+    void listingOneThousandSessionsReadsNoTranscript() {
+        FileSessionStore writer = store();
+        for (int i = 0; i < 1000; i++) {
+            writer.create(session(String.format("s%04d", i), "/w/" + (i % 7), T0.plusSeconds(i / 2)));
+        }
+        assertEquals(0, writer.transcriptReads());
+        assertEquals(1000, writer.listAll().size());
+        writer.close(); // persists the index
+
+        FileSessionStore store = store(dataDir, StoreSettings.defaults());
+        List<SessionSummary> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            SessionPage page = store.list(new ListQuery(Optional.empty(), 150, cursor));
+            all.addAll(page.sessions());
+            cursor = Optional.ofNullable(page.nextCursor());
+        } while (cursor.isPresent());
+        assertEquals(1000, all.size());
+        assertEquals(1000, all.stream().map(SessionSummary::id).distinct().count());
+        assertEquals("s0998", all.get(0).id(), "newest first, ties by id");
+        assertEquals("s0999", all.get(1).id());
+        assertEquals(143, store.listForDirectory("/w/3").size());
+        assertEquals(1000, store.count());
+        assertEquals(0, store.transcriptReads(), "listing parsed no transcript");
+    }
+
+    @Test
+    void cursorPagingIsStableAndValidated() {
+        FileSessionStore store = store();
+        for (int i = 0; i < 25; i++) {
+            store.create(session("p" + (char) ('a' + i), null, T0.plusSeconds(i % 5)));
+        }
+        SessionPage first = store.list(new ListQuery(Optional.empty(), 10, Optional.empty()));
+        assertEquals(10, first.sessions().size());
+        store.create(session("newest", null, T0.plusSeconds(999))); // new activity does not shift later pages
+        SessionPage second = store.list(new ListQuery(Optional.empty(), 10, Optional.of(first.nextCursor())));
+        SessionPage third = store.list(new ListQuery(Optional.empty(), 10, Optional.of(second.nextCursor())));
+        assertEquals(5, third.sessions().size());
+        assertNull(third.nextCursor());
+        List<SessionSummary> all = new ArrayList<>(first.sessions());
+        all.addAll(second.sessions());
+        all.addAll(third.sessions());
+        List<SessionSummary> expected = new ArrayList<>(all);
+        expected.sort(SessionSummary.NEWEST_FIRST);
+        assertEquals(expected, all);
+        assertEquals(25, all.stream().map(SessionSummary::id).distinct().count());
+
+        assertThrows(InvalidRequestException.class,
+                () -> store.list(new ListQuery(Optional.empty(), 10, Optional.of("not a cursor!"))));
+        assertThrows(InvalidRequestException.class,
+                () -> store.list(new ListQuery(Optional.empty(), 10, Optional.of("Zm9v"))));
+        assertThrows(InvalidRequestException.class, () -> store.list(new ListQuery(Optional.empty(), 0, Optional.empty())));
+        assertThrows(InvalidRequestException.class, () -> store.list(new ListQuery(Optional.empty(), 1001, Optional.empty())));
+    }
+
+    @Test
+    void indexIsRebuiltWhenDeletedAndStaleEntriesAreReRead() throws Exception {
+        FileSessionStore first = store();
+        for (int i = 0; i < 5; i++) {
+            first.create(session("s" + i, null, T0.plusSeconds(i)));
+        }
+        first.close();
+        Path indexFile = sessions().resolve(".index.json");
+        assertTrue(Files.exists(indexFile));
+
+        Files.delete(indexFile);
+        FileSessionStore rebuilt = store(dataDir, StoreSettings.defaults());
+        assertEquals(List.of("s4", "s3", "s2", "s1", "s0"), ids(rebuilt.listAll()));
+        assertEquals(5, rebuilt.transcriptReads(), "every session re-read once");
+        rebuilt.close();
+        assertTrue(Files.exists(indexFile), "rebuilt index persisted");
+
+        // Behind the persisted index's back: s2's snapshot changes, s0 disappears.
+        Path s2 = sessions().resolve("s2.json");
+        Files.writeString(s2, Files.readString(s2).replace("Title s2", "Changed title"));
+        Files.delete(sessions().resolve("s0.json"));
+        FileSessionStore stale = store(dataDir, StoreSettings.defaults());
+        assertEquals(List.of("s4", "s3", "s2", "s1"), ids(stale.listAll()));
+        assertEquals("Changed title", stale.listAll().get(2).title());
+        assertEquals(1, stale.transcriptReads(), "only the stale entry was re-read");
+
+        Files.writeString(indexFile, "{ not json");
+        FileSessionStore garbage = store(dataDir, StoreSettings.defaults());
+        assertEquals(4, garbage.listAll().size(), "unreadable index rebuilt");
+    }
+
+    @Test
+    void corruptSnapshotMakesOnlyThatSessionUnreadable() throws Exception {
+        FileSessionStore store = store();
+        store.create(session("good", null, T0));
+        store.create(session("bad", null, T0.plusSeconds(5)));
+        store.create(session("other", null, T0.plusSeconds(6)));
+        Files.writeString(sessions().resolve("bad.json"), "{\"id\":\"bad\",\"created_at\":\"2026-");
+        Files.writeString(sessions().resolve("other.json"), Files.readString(sessions().resolve("other.json"))
+                .replace("\"other\"", "\"imposter\""));
+        FileSessionStore fresh = store(dataDir, StoreSettings.defaults());
+        CorruptSessionException e = assertThrows(CorruptSessionException.class, () -> fresh.load("bad"));
+        assertTrue(e.getMessage().startsWith("Session bad is unreadable"), e.getMessage());
+        assertTrue(assertThrows(CorruptSessionException.class, () -> fresh.load("other")).getMessage()
+                .contains("another id"));
+        assertEquals(List.of("good"), ids(fresh.listAll()));
+        assertEquals(1, fresh.count());
+    }
+
+    @Test
+    void ioFailureIsAStoreException() throws Exception {
+        Path notADir = Files.writeString(dataDir.resolve("plain-file"), "x");
+        FileSessionStore store = store(notADir, StoreSettings.defaults());
+        StoreException e = assertThrows(StoreException.class, store::listAll);
+        assertEquals(503, e.status());
+        assertFalse(e.getMessage().contains(notADir.toString()), "no paths in messages: " + e.getMessage());
+    }
+
+    @Test
+    void journalLinesCarryACrcAndStayJson() throws Exception {
+        Path crashed = crashedCopyAfterAppends(1);
+        String line = Files.readAllLines(crashed.resolve("sessions/s1.journal.jsonl")).get(0);
+        JsonNode rec = mapper.readTree(line);
+        assertEquals(List.of("seq", "at", "kind", "message", "crc"), names(rec));
+        assertTrue(rec.get("crc").asText().matches("[0-9a-f]{8}"));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        crc.update(b, 0, line.lastIndexOf(",\"crc\""));
+        assertEquals(String.format("%08x", crc.getValue()), rec.get("crc").asText());
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    /**
+     * Appends {@code n} messages to session {@code s1} and copies the files as a crash would leave them (journal
+     * written and fsynced, snapshot not rewritten), into a new data dir.
+     */
+    private Path crashedCopyAfterAppends(int n) throws Exception {
+        FileSessionStore store = store();
+        store.create(session("s1", null, T0));
+        SessionWriter w = store.openWriter("s1");
+        for (int i = 1; i <= n; i++) {
+            w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
+        }
+        Path crashed = Files.createDirectories(dataDir.resolve("crashed/sessions"));
+        for (String f : new String[] {"s1.json", "s1.journal.jsonl"}) {
+            Files.copy(sessions().resolve(f), crashed.resolve(f));
+        }
+        w.close();
+        byte[] snap = Files.readAllBytes(crashed.resolve("s1.json"));
+        assertEquals(0, mapper.readTree(snap).get("journal_seq").asLong(), "snapshot predates the appends");
+        return crashed.getParent();
+    }
+
+    private static int lastLineStart(byte[] bytes) {
+        int i = bytes.length - 2;
+        while (i >= 0 && bytes[i] != '\n') {
+            i--;
+        }
+        return i + 1;
+    }
+
+    private static List<String> texts(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            out.add("m" + i);
+        }
+        return out;
+    }
+
+    private static List<String> texts(Session s) {
+        return s.messages().stream().map(Message::text).toList();
+    }
+
+    private static List<String> ids(List<SessionSummary> list) {
+        return list.stream().map(SessionSummary::id).toList();
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    @Test
+    void sessionSummaryIsNotNullForNewSessions() {
+        FileSessionStore store = store();
+        Session s = Session.create("  spaced   title ", null, null, T0);
+        store.create(s);
+        assertNotNull(store.listAll().get(0));
+        assertEquals("spaced title", store.listAll().get(0).title());
+    }
+}

@@ -37,6 +37,15 @@ public class ProblemMapper {
         return respond(Problem.of("invalid-request", 400, detail, uri.getPath()));
     }
 
+    /**
+     * Declared separately because quarkus-rest-jackson ships its own mapper for this exact type (a plain JSON body
+     * naming Java classes), which would otherwise win over {@link #badJson}.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return badJson(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();

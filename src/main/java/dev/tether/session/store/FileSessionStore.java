@@ -14,6 +14,7 @@ import dev.tether.session.SessionSummary;
 import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.DefaultBean;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import org.jboss.logging.Logger;
  * index {@code .index.json}, never transcripts. All methods block on file I/O.
  */
 @ApplicationScoped
+@DefaultBean
 public class FileSessionStore implements SessionStore, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FileSessionStore.class);

@@ -1,0 +1,35 @@
+package dev.tether.agent;
+
+import dev.tether.event.EventEmitter;
+import dev.tether.event.SessionEvent;
+import dev.tether.session.Usage;
+
+/**
+ * The turn's view of its session bus: forwards every event and sums the {@code token_usage} deltas, so that
+ * {@code SessionResult.usage} and {@code Session.usage} are exactly the sum of the emitted deltas (spec §5.4),
+ * whichever component (loop, title, compaction, RLM) made the call.
+ */
+final class TurnEmitter implements EventEmitter {
+
+    private final EventEmitter bus;
+    private Usage usage = Usage.ZERO;
+
+    TurnEmitter(EventEmitter bus) {
+        this.bus = bus;
+    }
+
+    @Override
+    public void emit(SessionEvent event) {
+        if (event instanceof SessionEvent.TokenUsage u) {
+            synchronized (this) {
+                usage = usage.plus(Usage.of(u.promptTokens(), u.completionTokens(), u.cacheReadTokens(),
+                        u.cacheWriteTokens()));
+            }
+        }
+        bus.emit(event);
+    }
+
+    synchronized Usage usage() {
+        return usage;
+    }
+}

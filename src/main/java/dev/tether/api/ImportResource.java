@@ -1,0 +1,39 @@
+package dev.tether.api;
+
+import dev.tether.importer.CodexImporter;
+import dev.tether.importer.ImportReport;
+import dev.tether.session.InvalidRequestException;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Imports OpenAI Codex CLI rollouts (spec §10.5). {@code {"id": ...}} imports one session and answers a one-file
+ * report carrying {@code session_id}; {@code {"directory": ...}} imports every rollout of that directory.
+ */
+@Path("/api/import/codex")
+public class ImportResource {
+
+    private final CodexImporter importer;
+
+    public ImportResource(CodexImporter importer) {
+        this.importer = importer;
+    }
+
+    /** Reads rollouts and writes the store: blocking, so it runs on a worker thread, never on the event loop. */
+    @POST
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public ImportReport importCodex(CodexImportRequest request) {
+        boolean hasId = request != null && request.id() != null && !request.id().isBlank();
+        boolean hasDirectory = request != null && request.directory() != null && !request.directory().isBlank();
+        if (hasId == hasDirectory) {
+            throw new InvalidRequestException("Give exactly one of 'id' or 'directory'");
+        }
+        return hasId ? importer.importById(request.id().trim()).report() : importer.importForDirectory(request.directory());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tether.api;
+
+import dev.tether.session.InvalidRequestException;
+import dev.tether.session.Session;
+import dev.tether.session.store.ListQuery;
+import dev.tether.session.store.SessionPage;
+import dev.tether.session.store.SessionStore;
+import dev.tether.session.store.SessionTail;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * Session CRUD (DESIGN.md §2). Thin: validates parameters, calls the store, returns. Every store call blocks on file
+ * I/O, so the resource runs on worker threads ({@link Blocking}), never on the event loop. Errors leave through
+ * {@link ProblemMapper}.
+ */
+@Path("/api/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class SessionResource {
+
+    /** Response headers of {@code ?tail=N}: how much of the session was left out. */
+    public static final String DROPPED_MESSAGES = "Tether-Dropped-Messages";
+    public static final String DROPPED_TOOL_USES = "Tether-Dropped-Tool-Uses";
+
+    private final SessionStore store;
+    private final SessionFactory factory;
+
+    public SessionResource(SessionStore store, SessionFactory factory) {
+        this.store = store;
+        this.factory = factory;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public RestResponse<Session> create(CreateSessionRequest body, UriInfo uri) {
+        Session session = factory.newSession(body, Instant.now());
+        store.create(session);
+        return RestResponse.ResponseBuilder.<Session>create(RestResponse.Status.CREATED)
+                .location(uri.getAbsolutePathBuilder().path(session.id()).build()).entity(session).build();
+    }
+
+    @GET
+    public SessionListResponse list(@RestQuery String directory, @RestQuery String limit, @RestQuery String cursor) {
+        SessionPage page = store.list(new ListQuery(Optional.ofNullable(directory).filter(d -> !d.isBlank()),
+                intParam("limit", limit, ListQuery.DEFAULT_LIMIT), Optional.ofNullable(cursor).filter(c -> !c.isBlank())));
+        return new SessionListResponse(page.sessions(), page.nextCursor());
+    }
+
+    @GET
+    @Path("{id}")
+    public RestResponse<Session> get(@RestPath String id, @RestQuery String tail) {
+        if (tail == null) {
+            return RestResponse.ok(store.load(id));
+        }
+        int n = intParam("tail", tail, 0);
+        if (n < 0) {
+            throw new InvalidRequestException("tail must be 0 or more");
+        }
+        SessionTail t = store.loadTail(id, n);
+        return RestResponse.ResponseBuilder.ok(t.session()).header(DROPPED_MESSAGES, t.droppedMessages())
+                .header(DROPPED_TOOL_USES, t.droppedToolUses()).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public void delete(@RestPath String id) {
+        store.delete(id);
+    }
+
+    private static int intParam(String name, String value, int absent) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(name + " must be an integer");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tether.api.health;
+
+import dev.tether.config.TetherConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness: the store can write. Creates and deletes a probe file in {@code <data-dir>/sessions}; DOWN with the
+ * reason otherwise, and DOWN once shutdown has begun so that traffic drains.
+ */
+@Readiness
+@ApplicationScoped
+public class DataDirWritableCheck implements HealthCheck {
+
+    static final String NAME = "data-dir-writable";
+
+    private final Path sessionsDir;
+    private volatile boolean shuttingDown;
+
+    public DataDirWritableCheck(TetherConfig config) {
+        this.sessionsDir = Path.of(config.dataDir()).toAbsolutePath().normalize().resolve("sessions");
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        shuttingDown = true;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        if (shuttingDown) {
+            return HealthCheckResponse.named(NAME).down().withData("reason", "shutting down").build();
+        }
+        Path probe = sessionsDir.resolve(".probe-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(sessionsDir);
+            Files.writeString(probe, "ok");
+            Files.delete(probe);
+            return HealthCheckResponse.named(NAME).up().withData("data_dir", sessionsDir.getParent().toString()).build();
+        } catch (IOException | SecurityException e) {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // the probe was never written
+            }
+            String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                    ? fse.getReason() : e.getClass().getSimpleName();
+            return HealthCheckResponse.named(NAME).down().withData("data_dir", sessionsDir.getParent().toString())
+                    .withData("error", reason).build();
+        }
+    }
+}

@@ -140,18 +140,17 @@ public class BashTool extends BuiltinTool {
     }
 
     /**
-     * Waits for both pipes to reach end-of-file. A background job may keep them open after the shell exited: after a
-     * grace period its process group is killed, and readers still blocked after that are abandoned (daemon threads).
+     * Waits for both pipes to reach end-of-file. The JDK closes a child's pipes once it exited, so a background job of
+     * the command (which may outlive the call, as with {@code bash -c}) normally cannot hold the call open; should a
+     * reader still block after a grace period, the process group is killed and the reader abandoned (daemon thread).
      */
     private static void drain(Process process, Thread stdout, Thread stderr) {
         boolean interrupted = Thread.interrupted();
         try {
-            stdout.join(DRAIN_MILLIS);
-            stderr.join(DRAIN_MILLIS);
+            joinBoth(stdout, stderr, DRAIN_MILLIS);
             if (stdout.isAlive() || stderr.isAlive()) {
                 ProcessTrees.killGroup(process.pid());
-                stdout.join(DRAIN_MILLIS);
-                stderr.join(DRAIN_MILLIS);
+                joinBoth(stdout, stderr, DRAIN_MILLIS);
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -159,6 +158,15 @@ public class BashTool extends BuiltinTool {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static void joinBoth(Thread a, Thread b, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        a.join(millis);
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left > 0) {
+            b.join(left);
         }
     }
 

@@ -275,11 +275,10 @@ public class ToolCallExecutor implements AutoCloseable {
                 }
                 if (cancelled()) {
                     for (; next < group.size(); next++) {
-                        CallRun run = group.get(next);
-                        if (finish(run, ToolResult.failure(NOT_EXECUTED_OUTPUT),
-                                ToolCallOutcome.Status.NOT_EXECUTED, 0)) {
-                            done++;
-                        }
+                        // resolved here, counted when it comes through the queue like every other call
+                        finish(group.get(next), ToolResult.failure(NOT_EXECUTED_OUTPUT),
+                                ToolCallOutcome.Status.NOT_EXECUTED, 0);
+                        outstanding++;
                     }
                     if (graceDeadline == 0) {
                         graceDeadline = System.nanoTime() + abortGrace.toNanos();

@@ -1,0 +1,82 @@
+package dev.tether.tool;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code list}: the entries of one directory, sorted by name, directories suffixed {@code /} (spec §4.6). */
+@ApplicationScoped
+public class ListTool extends BuiltinTool {
+
+    /** Entries shown before the {@code … <N> more entries} line. */
+    static final int MAX_ENTRIES = 1000;
+
+    private static final ObjectNode SCHEMA = SchemaBuilder.object()
+            .string("path", ".", "Directory to list, relative to the workspace (default: the workspace root)")
+            .build();
+
+    @Override
+    public String name() {
+        return "list";
+    }
+
+    @Override
+    public String description() {
+        return "List the entries of one directory of the workspace, sorted by name; directories end with '/'. "
+                + "Dot-files are included, .git is skipped.";
+    }
+
+    @Override
+    public ObjectNode parameters() {
+        return SCHEMA.deepCopy();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    protected ToolResult run(ToolArguments args, ToolContext context) throws ToolFailure, IOException {
+        String raw = args.string("path", ".");
+        Path dir = WorkspacePaths.resolve(context, raw);
+        if (!Files.exists(dir)) {
+            throw new ToolFailure("Path not found: " + raw);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ToolFailure("Not a directory: " + raw);
+        }
+        List<String> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                String name = entry.getFileName().toString();
+                if (name.equals(".git")) {
+                    continue; // never listed (§4.5); still readable explicitly
+                }
+                entries.add(Files.isDirectory(entry) ? name + "/" : name);
+            }
+        }
+        entries.sort(null);
+        StringBuilder out = new StringBuilder();
+        int shown = Math.min(entries.size(), MAX_ENTRIES);
+        for (int i = 0; i < shown; i++) {
+            out.append(entries.get(i)).append('\n');
+        }
+        if (entries.size() > MAX_ENTRIES) {
+            out.append("… ").append(entries.size() - MAX_ENTRIES).append(" more entries\n");
+        }
+        return ToolResult.success(stripTrailingNewline(out));
+    }
+
+    static String stripTrailingNewline(StringBuilder sb) {
+        if (sb.length() > 0 && sb.charAt(sb.length() - 1) == '\n') {
+            sb.setLength(sb.length() - 1);
+        }
+        return sb.toString();
+    }
+}

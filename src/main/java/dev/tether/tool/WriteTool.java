@@ -1,0 +1,59 @@
+package dev.tether.tool;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code write}: creates or overwrites a file, creating parent directories (spec §4.6). */
+@ApplicationScoped
+public class WriteTool extends BuiltinTool {
+
+    private static final ObjectNode SCHEMA = SchemaBuilder.object()
+            .string("path", true, "File to write, relative to the workspace")
+            .string("content", true, "The complete new content of the file")
+            .build();
+
+    @Override
+    public String name() {
+        return "write";
+    }
+
+    @Override
+    public String description() {
+        return "Create or overwrite a file of the workspace with the given content (parent directories are created).";
+    }
+
+    @Override
+    public ObjectNode parameters() {
+        return SCHEMA.deepCopy();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return false;
+    }
+
+    @Override
+    protected ToolResult run(ToolArguments args, ToolContext context) throws ToolFailure, IOException {
+        String raw = args.string("path");
+        Path file = WorkspacePaths.resolve(context, raw);
+        if (Files.isDirectory(file)) {
+            throw new ToolFailure("Is a directory, not a file: " + raw);
+        }
+        byte[] bytes = args.string("content").getBytes(StandardCharsets.UTF_8);
+        boolean created = !Files.exists(file);
+        Path parent = file.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(file, bytes);
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode()
+                .put("bytes", bytes.length)
+                .put("created", created);
+        return ToolResult.success("Wrote " + bytes.length + " bytes to " + raw, metadata);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tether.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.event.EventEmitter;
+import dev.tether.session.Cancellation;
+import dev.tether.session.ContentPart;
+import dev.tether.tool.ArgumentValidator;
+import dev.tether.tool.ToolRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The tool beans wire up in the application: bash is off by default, the executor and validator are injectable. */
+@QuarkusTest
+class ToolBeansTest {
+
+    @Inject
+    ToolRegistry registry;
+
+    @Inject
+    ArgumentValidator validator;
+
+    @Inject
+    ToolCallExecutor executor;
+
+    @Test
+    void builtinToolsAreRegisteredWithoutBashByDefaultAndRunThroughTheExecutor() {
+        assertEquals(List.of("edit", "glob", "grep", "list", "read", "write"), registry.names());
+        assertInstanceOf(ArgumentValidator.Invalid.class, validator.validate("bash", "{\"command\":\"ls\"}"));
+        List<ToolCallOutcome> out = executor.execute(List.of(new ContentPart.ToolCall("c1", "list", "{}")),
+                ToolContextFactory.of("s", Path.of("."), false, false), EventEmitter.NONE, new Cancellation());
+        assertTrue(out.get(0).success(), out.get(0).toolUse().output());
+        assertTrue(out.get(0).toolUse().output().contains("pom.xml"));
+    }
+}

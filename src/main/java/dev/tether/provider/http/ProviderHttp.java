@@ -145,28 +145,24 @@ public final class ProviderHttp implements AutoCloseable {
         CompletableFuture<String> result = new CompletableFuture<>();
         AtomicReference<HttpClientRequest> request = new AtomicReference<>();
         RequestOptions options = options(url, headers, "application/json").setIdleTimeout(requestTimeout.toMillis());
+        // Handlers are attached inside the event-loop callbacks that deliver the response, never from this thread:
+        // a body handler attached later could miss bytes already delivered.
         client.request(options)
                 .compose(req -> {
                     request.set(req);
-                    return req.send(Buffer.buffer(body));
-                })
-                .onComplete(sent -> {
-                    if (sent.failed()) {
-                        result.completeExceptionally(ProviderErrors.fromTransport(provider, sent.cause()));
-                        return;
-                    }
-                    HttpClientResponse resp = sent.result();
-                    if (resp.statusCode() / 100 != 2) {
-                        readError(resp).onComplete(err -> result.completeExceptionally(err.result()));
-                        return;
-                    }
-                    resp.body().onComplete(b -> {
-                        if (b.failed()) {
-                            result.completeExceptionally(ProviderErrors.fromTransport(provider, b.cause()));
-                        } else {
-                            result.complete(b.result().toString(StandardCharsets.UTF_8));
+                    return req.send(Buffer.buffer(body)).compose(resp -> {
+                        if (resp.statusCode() / 100 != 2) {
+                            return readError(resp).compose(io.vertx.core.Future::<String>failedFuture);
                         }
+                        return resp.body().map(b -> b.toString(StandardCharsets.UTF_8));
                     });
+                })
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        result.complete(done.result());
+                    } else {
+                        result.completeExceptionally(ProviderErrors.fromTransport(provider, done.cause()));
+                    }
                 });
         try {
             return result.get(requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

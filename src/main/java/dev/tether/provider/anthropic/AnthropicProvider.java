@@ -25,7 +25,8 @@ import java.util.Map;
  * The Anthropic Messages API: {@code POST {base_url}/v1/messages} with {@code x-api-key} and
  * {@code anthropic-version: 2023-06-01}, streamed as named SSE events ending with {@code message_stop}, or as one JSON
  * answer.
- * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client).
+ * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client). Stream chunks are emitted on a
+ * Vert.x event-loop thread: move blocking work off it ({@code emitOn}).
  */
 @ApplicationScoped
 @Identifier("anthropic")

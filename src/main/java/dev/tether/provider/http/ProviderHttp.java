@@ -53,7 +53,12 @@ public final class ProviderHttp implements AutoCloseable {
                 .setMaxPoolSize(64)
                 .setForceSni(true)
                 .setVerifyHost(true);
-        this.client = vertx.createHttpClient(options);
+        // Connection-level failures reach the request or response that is in flight, where they are classified; the
+        // handler only keeps Vert.x from logging each reset a second time as an unhandled error.
+        this.client = vertx.httpClientBuilder().with(options)
+                .withConnectHandler(conn -> conn.exceptionHandler(t -> {
+                }))
+                .build();
     }
 
     /**

@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Any OpenAI-compatible Chat Completions server (OpenAI, OpenRouter, vLLM, Ollama, llama.cpp, LM Studio, ...):
  * {@code POST {base_url}/chat/completions}, streamed as SSE ending with {@code data: [DONE]}, or as one JSON answer.
- * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client).
+ * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client). Stream chunks are emitted on a
+ * Vert.x event-loop thread: move blocking work off it ({@code emitOn}).
  */
 @ApplicationScoped
 @Identifier("openai")

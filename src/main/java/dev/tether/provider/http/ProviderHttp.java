@@ -1,0 +1,220 @@
+package dev.tether.provider.http;
+
+import dev.tether.provider.ProviderErrors;
+import dev.tether.provider.ProviderException;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * The HTTP exchange of a provider, on the Vert.x HTTP client that Quarkus ships.
+ *
+ * <p>Why not the Quarkus REST client: the loop's restart protocol (spec §3.8) needs facts the REST client's SSE
+ * {@code Multi} hides or blurs: the JSON error body and {@code Retry-After}/{@code retry-after-ms} headers of a
+ * non-2xx answer to a streaming request; the difference between a stream that ended cleanly without its end marker
+ * (premature end: complete without {@code done}) and a connection reset mid-stream (a retryable failure); SSE comment
+ * lines that serve as keep-alives; and closing the exchange the moment the end marker arrives or the subscriber
+ * cancels. Its interfaces are also generated at build time, so a provider could not be constructed in a plain unit
+ * test against a real socket. The non-streaming call uses the same client so that both paths classify errors the
+ * same way. Keys travel only in request headers and are never logged.
+ */
+public final class ProviderHttp implements AutoCloseable {
+
+    private static final int MAX_ERROR_BODY = 1 << 20;
+
+    private final String provider;
+    private final HttpClient client;
+    private final Duration requestTimeout;
+
+    public ProviderHttp(Vertx vertx, String provider, Duration connectTimeout, Duration requestTimeout) {
+        this.provider = provider;
+        this.requestTimeout = requestTimeout;
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .setKeepAlive(true)
+                .setMaxPoolSize(64)
+                .setForceSni(true)
+                .setVerifyHost(true);
+        // Connection-level failures reach the request or response that is in flight, where they are classified; the
+        // handler only keeps Vert.x from logging each reset a second time as an unhandled error.
+        this.client = vertx.httpClientBuilder().with(options)
+                .withConnectHandler(conn -> conn.exceptionHandler(t -> {
+                }))
+                .build();
+    }
+
+    /**
+     * POSTs {@code body} and streams the SSE events of the answer. Items are emitted on a Vert.x event-loop thread.
+     * The {@code Multi} completes after the first event matching {@code endMarker} (later bytes are ignored) or when
+     * the body ends cleanly without one; it fails with a classified {@link ProviderException} on a non-2xx status
+     * (body and delay headers parsed) and with a retryable one when the connection breaks. Cancelling resets the
+     * exchange, which closes its connection.
+     */
+    public Multi<SseEvent> stream(String url, Map<String, String> headers, String body, Predicate<SseEvent> endMarker) {
+        return Multi.createFrom().emitter(em -> {
+            AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+            AtomicBoolean finished = new AtomicBoolean();
+            AtomicBoolean cancelled = new AtomicBoolean();
+            em.onTermination(() -> {
+                cancelled.set(true);
+                if (finished.compareAndSet(false, true)) {
+                    HttpClientRequest r = request.get();
+                    if (r != null) {
+                        r.reset();
+                    }
+                }
+            });
+            client.request(options(url, headers, "text/event-stream")).onComplete(created -> {
+                if (created.failed()) {
+                    if (finished.compareAndSet(false, true)) {
+                        em.fail(ProviderErrors.fromTransport(provider, created.cause()));
+                    }
+                    return;
+                }
+                HttpClientRequest req = created.result();
+                request.set(req);
+                if (cancelled.get()) {
+                    req.reset();
+                    return;
+                }
+                req.send(Buffer.buffer(body)).onComplete(sent -> {
+                    if (sent.failed()) {
+                        if (finished.compareAndSet(false, true)) {
+                            em.fail(ProviderErrors.fromTransport(provider, sent.cause()));
+                        }
+                        return;
+                    }
+                    HttpClientResponse resp = sent.result();
+                    if (resp.statusCode() / 100 != 2) {
+                        readError(resp).onComplete(err -> {
+                            if (finished.compareAndSet(false, true)) {
+                                em.fail(err.result());
+                            }
+                        });
+                        return;
+                    }
+                    SseParser parser = new SseParser(event -> {
+                        if (finished.get()) {
+                            return;
+                        }
+                        em.emit(event);
+                        if (!event.comment() && endMarker.test(event) && finished.compareAndSet(false, true)) {
+                            em.complete();
+                        }
+                    });
+                    resp.handler(buf -> parser.feed(buf.getBytes()));
+                    resp.exceptionHandler(t -> {
+                        if (finished.compareAndSet(false, true)) {
+                            em.fail(ProviderErrors.fromTransport(provider, t));
+                        }
+                    });
+                    resp.endHandler(v -> {
+                        parser.finish();
+                        if (finished.compareAndSet(false, true)) {
+                            em.complete();
+                        }
+                    });
+                });
+            });
+        });
+    }
+
+    /**
+     * POSTs {@code body} and returns the 2xx answer's body. Blocking (bounded by the request timeout); a non-2xx
+     * status or a transport failure throws a classified {@link ProviderException}.
+     *
+     * @throws IllegalStateException when called on an event-loop thread
+     */
+    public String post(String url, Map<String, String> headers, String body) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("blocking provider call on the event loop; use a worker thread");
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+        RequestOptions options = options(url, headers, "application/json").setIdleTimeout(requestTimeout.toMillis());
+        // Handlers are attached inside the event-loop callbacks that deliver the response, never from this thread:
+        // a body handler attached later could miss bytes already delivered.
+        client.request(options)
+                .compose(req -> {
+                    request.set(req);
+                    return req.send(Buffer.buffer(body)).compose(resp -> {
+                        if (resp.statusCode() / 100 != 2) {
+                            return readError(resp).compose(io.vertx.core.Future::<String>failedFuture);
+                        }
+                        return resp.body().map(b -> b.toString(StandardCharsets.UTF_8));
+                    });
+                })
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        result.complete(done.result());
+                    } else {
+                        result.completeExceptionally(ProviderErrors.fromTransport(provider, done.cause()));
+                    }
+                });
+        try {
+            return result.get(requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            reset(request);
+            throw ProviderErrors.fromTransport(provider, e);
+        } catch (InterruptedException e) {
+            reset(request);
+            Thread.currentThread().interrupt();
+            throw new ProviderException(ProviderException.Kind.FATAL, 0, null, provider + ": call interrupted", null, e);
+        } catch (ExecutionException e) {
+            throw ProviderErrors.fromTransport(provider, e.getCause());
+        }
+    }
+
+    private io.vertx.core.Future<ProviderException> readError(HttpClientResponse resp) {
+        int status = resp.statusCode();
+        MultiMap responseHeaders = resp.headers();
+        return resp.body().transform(b -> {
+            String text = "";
+            if (b.succeeded()) {
+                Buffer buf = b.result();
+                text = buf.length() > MAX_ERROR_BODY ? buf.getString(0, MAX_ERROR_BODY, "UTF-8")
+                        : buf.toString(StandardCharsets.UTF_8);
+            }
+            return io.vertx.core.Future.succeededFuture(
+                    ProviderErrors.fromResponse(provider, status, responseHeaders::get, text));
+        });
+    }
+
+    private static RequestOptions options(String url, Map<String, String> headers, String accept) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url);
+        options.putHeader("content-type", "application/json");
+        options.putHeader("accept", accept);
+        headers.forEach(options::putHeader);
+        return options;
+    }
+
+    private static void reset(AtomicReference<HttpClientRequest> request) {
+        HttpClientRequest r = request.get();
+        if (r != null) {
+            r.reset();
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

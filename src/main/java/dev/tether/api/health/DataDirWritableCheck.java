@@ -4,6 +4,7 @@ import dev.tether.config.TetherConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,13 @@ public class DataDirWritableCheck implements HealthCheck {
     private final Path sessionsDir;
     private volatile boolean shuttingDown;
 
+    @Inject
     public DataDirWritableCheck(TetherConfig config) {
-        this.sessionsDir = Path.of(config.dataDir()).toAbsolutePath().normalize().resolve("sessions");
+        this(Path.of(config.dataDir()));
+    }
+
+    DataDirWritableCheck(Path dataDir) {
+        this.sessionsDir = dataDir.toAbsolutePath().normalize().resolve("sessions");
     }
 
     void onShutdown(@Observes ShutdownEvent event) {

@@ -59,6 +59,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     private final Object indexLoad = new Object();
     private volatile boolean indexReady;
     private volatile long lastScanNanos;
+    private volatile long knownDirStamp = Long.MIN_VALUE + 1;
     private volatile long lastFlushNanos;
 
     @Inject
@@ -130,15 +131,19 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         SessionFiles files = files(session.id());
         metrics.time(StoreMetrics.CREATE, () -> {
             ensureIndex();
-            try (SessionLocks.Held lock = locks.acquire(files)) {
-                if (Files.exists(files.snapshot())) {
-                    throw new SessionBusyException("Session " + files.id() + " already exists");
-                }
-                // A journal without snapshot is the leftover of an interrupted delete; it must not be replayed.
-                Files.deleteIfExists(files.journal());
-                AtomicFiles.write(files.snapshot(), snapshots.encode(session, 0));
-                index.put(files.id(), new ListingIndex.Entry(session.summary(), FileStamp.of(files.snapshot()),
-                        FileStamp.ABSENT));
+            try {
+                ownDirChange(() -> {
+                    try (SessionLocks.Held lock = locks.acquire(files)) {
+                        if (Files.exists(files.snapshot())) {
+                            throw new SessionBusyException("Session " + files.id() + " already exists");
+                        }
+                        // A journal without snapshot is the leftover of an interrupted delete: never replay it.
+                        Files.deleteIfExists(files.journal());
+                        AtomicFiles.write(files.snapshot(), snapshots.encode(session, 0));
+                        index.put(files.id(), new ListingIndex.Entry(session.summary(), FileStamp.of(files.snapshot()),
+                                FileStamp.ABSENT));
+                    }
+                });
             } catch (IOException e) {
                 throw IoErrors.store("Cannot create session " + files.id(), e);
             }
@@ -151,11 +156,15 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         SessionFiles files = files(session.id());
         metrics.time(StoreMetrics.SAVE, () -> {
             ensureIndex();
-            try (SessionLocks.Held lock = locks.acquire(files)) {
-                byte[] journal = readIfExists(files.journal());
-                JournalCodec.Scan scan = codec.scan(journal, files.id());
-                long seq = Math.max(scan.lastSeq(), previousSnapshotSeq(files));
-                writeCheckpoint(files, session, seq, journal, scan);
+            try {
+                ownDirChange(() -> {
+                    try (SessionLocks.Held lock = locks.acquire(files)) {
+                        byte[] journal = readIfExists(files.journal());
+                        JournalCodec.Scan scan = codec.scan(journal, files.id());
+                        long seq = Math.max(scan.lastSeq(), previousSnapshotSeq(files));
+                        writeCheckpoint(files, session, seq, journal, scan);
+                    }
+                });
             } catch (IOException e) {
                 throw IoErrors.store("Cannot save session " + files.id(), e);
             }
@@ -194,16 +203,17 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         SessionFiles files = files(id);
         metrics.time(StoreMetrics.DELETE, () -> {
             ensureIndex();
-            try (SessionLocks.Held lock = locks.acquire(files)) {
-                if (!Files.exists(files.snapshot())) {
-                    throw new SessionNotFoundException(files.id());
-                }
-                // Snapshot first: once it is gone the session is gone; a leftover journal is removed by create.
-                Files.deleteIfExists(files.snapshot());
-                Files.deleteIfExists(files.journal());
-                Files.deleteIfExists(files.lock());
-                AtomicFiles.syncDirectory(sessionsDir);
-                index.remove(files.id());
+            try {
+                ownDirChange(() -> {
+                    try (SessionLocks.Held lock = lockExisting(files)) {
+                        // Snapshot first: once it is gone the session is gone; create removes a leftover journal.
+                        Files.deleteIfExists(files.snapshot());
+                        Files.deleteIfExists(files.journal());
+                        Files.deleteIfExists(files.lock());
+                        AtomicFiles.syncDirectory(sessionsDir);
+                        index.remove(files.id());
+                    }
+                });
             } catch (IOException e) {
                 throw IoErrors.store("Cannot delete session " + files.id(), e);
             }
@@ -255,12 +265,13 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     public SessionWriter openWriter(String id) {
         SessionFiles files = files(id);
         ensureIndex();
-        SessionLocks.Held lock;
+        SessionLocks.Held[] held = new SessionLocks.Held[1];
         try {
-            lock = locks.acquire(files);
+            ownDirChange(() -> held[0] = lockExisting(files)); // may create the lock file
         } catch (IOException e) {
             throw IoErrors.store("Cannot lock session " + files.id(), e);
         }
+        SessionLocks.Held lock = held[0];
         try {
             Loaded loaded = metrics.time(StoreMetrics.LOAD, () -> read(files, true));
             if (loaded.validEnd() < loaded.journalBytes()) {
@@ -295,6 +306,23 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         } catch (IOException e) {
             throw IoErrors.store("Cannot read the events of session " + files.id(), e);
         }
+    }
+
+    /**
+     * Takes the lock of a stored session. Unknown ids fail before a lock file is created, so probing random ids
+     * leaves nothing behind; a session deleted while we waited to lock loses its fresh lock file again.
+     */
+    private SessionLocks.Held lockExisting(SessionFiles files) throws IOException {
+        if (!Files.exists(files.snapshot())) {
+            throw new SessionNotFoundException(files.id());
+        }
+        SessionLocks.Held lock = locks.acquire(files);
+        if (!Files.exists(files.snapshot())) {
+            Files.deleteIfExists(files.lock());
+            lock.close();
+            throw new SessionNotFoundException(files.id());
+        }
+        return lock;
     }
 
     // ---- reading -----------------------------------------------------------------------------------------------------
@@ -398,6 +426,11 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
      */
     void writeCheckpoint(SessionFiles files, Session session, long seq, byte[] journal, JournalCodec.Scan scan)
             throws IOException {
+        ownDirChange(() -> writeCheckpointFiles(files, session, seq, journal, scan));
+    }
+
+    private void writeCheckpointFiles(SessionFiles files, Session session, long seq, byte[] journal,
+                                      JournalCodec.Scan scan) throws IOException {
         AtomicFiles.write(files.snapshot(), snapshots.encode(session, seq));
         ArrayDeque<JournalCodec.Line> kept = new ArrayDeque<>();
         int retention = settings.eventRetention();
@@ -456,9 +489,44 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     private List<SessionSummary> listing() {
         ensureIndex();
         if (System.nanoTime() - lastScanNanos >= settings.indexRefresh().toNanos()) {
-            scan();
+            lastScanNanos = System.nanoTime();
+            // Other processes create, checkpoint (rename) and delete sessions through directory entries: an
+            // unchanged directory needs no per-file scan. Their plain journal appends show at their next checkpoint.
+            if (dirStamp() != knownDirStamp) {
+                scan();
+            }
         }
         return index.sorted();
+    }
+
+    /** A file-system step that needs no result, only I/O. */
+    @FunctionalInterface
+    interface IoStep {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a change this process makes to the sessions directory, then tells the listing that the directory's new
+     * modification time is known, unless the directory had already changed behind our back (then the next listing
+     * still scans).
+     */
+    void ownDirChange(IoStep step) throws IOException {
+        long before = dirStamp();
+        try {
+            step.run();
+        } finally {
+            if (before == knownDirStamp) {
+                knownDirStamp = dirStamp();
+            }
+        }
+    }
+
+    private long dirStamp() {
+        try {
+            return Files.getLastModifiedTime(sessionsDir).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     private void ensureIndex() {
@@ -483,6 +551,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
 
     private void scan() {
         try {
+            knownDirStamp = dirStamp(); // before listing: a change during the scan makes the next listing scan again
             index.scan(id -> read(SessionFiles.of(sessionsDir, id), false).state().summary());
             lastScanNanos = System.nanoTime();
         } catch (IOException e) {

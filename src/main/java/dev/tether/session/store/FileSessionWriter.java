@@ -181,10 +181,13 @@ final class FileSessionWriter implements SessionWriter {
 
     private FileChannel journal() throws IOException {
         if (journal == null) {
-            boolean created = !Files.exists(files.journal());
-            journal = FileChannel.open(files.journal(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (created) {
-                AtomicFiles.syncDirectory(files.journal().getParent());
+            if (Files.exists(files.journal())) {
+                journal = FileChannel.open(files.journal(), StandardOpenOption.WRITE);
+            } else {
+                store.ownDirChange(() -> {
+                    journal = FileChannel.open(files.journal(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    AtomicFiles.syncDirectory(files.journal().getParent());
+                });
             }
         }
         return journal;

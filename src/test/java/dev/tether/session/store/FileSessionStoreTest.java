@@ -107,6 +107,9 @@ class FileSessionStoreTest {
         assertEquals(0, store.count());
         assertThrows(SessionNotFoundException.class, () -> store.load(s.id()));
         assertThrows(SessionNotFoundException.class, () -> store.delete(s.id()));
+        assertThrows(SessionNotFoundException.class, () -> store.openWriter("never-created"));
+        assertFalse(Files.exists(sessions().resolve(s.id() + ".lock")), "delete removed the lock file");
+        assertFalse(Files.exists(sessions().resolve("never-created.lock")), "probing unknown ids leaves nothing");
     }
 
     @Test
@@ -398,6 +401,25 @@ class FileSessionStoreTest {
         Files.writeString(indexFile, "{ not json");
         FileSessionStore garbage = store(dataDir, StoreSettings.defaults());
         assertEquals(4, garbage.listAll().size(), "unreadable index rebuilt");
+    }
+
+    @Test
+    void listingSeesSessionsOtherProcessesCreateAndCheckpoint() {
+        StoreSettings eager = new StoreSettings(2000, 1L << 29, 100, java.time.Duration.ZERO);
+        FileSessionStore mine = store(dataDir, eager);
+        mine.create(session("mine", null, T0));
+        assertEquals(List.of("mine"), ids(mine.listAll()));
+        assertEquals(0, mine.transcriptReads(), "own writes need no re-read");
+
+        FileSessionStore other = store(dataDir, eager); // stands in for another replica on the same volume
+        other.create(session("theirs", null, T0.plusSeconds(10)));
+        try (SessionWriter w = other.openWriter("mine")) {
+            w.appendMessage(Message.userText("from elsewhere"), T0.plusSeconds(20));
+        }
+        assertEquals(List.of("mine", "theirs"), ids(mine.listAll()));
+        assertEquals(1, mine.listAll().get(0).messageCount());
+        other.delete("theirs");
+        assertEquals(List.of("mine"), ids(mine.listAll()));
     }
 
     @Test

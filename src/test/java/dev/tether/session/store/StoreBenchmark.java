@@ -1,0 +1,169 @@
+package dev.tether.session.store;
+
+import dev.tether.session.Message;
+import dev.tether.session.Session;
+import dev.tether.session.SessionMetadata;
+import dev.tether.session.Usage;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Store benchmark (not a test): append cost against history size, and listing 10,000 sessions. Real files, real
+ * fsync, in a scratch directory under {@code target/}. Run with {@code bench/store.sh} (see docs/BENCHMARKS.md).
+ *
+ * <p>Arguments: {@code [appends-per-size (default 300)] [sessions-to-list (default 10000)]}.
+ */
+public final class StoreBenchmark {
+
+    private static final String TEXT = "Please look at src/main/java/tk/DateParser.java and explain why the test fails "
+            + "around New Year; the pattern may use week-based years. ".repeat(2);
+
+    private StoreBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int appends = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        Path root = Files.createDirectories(Path.of("target", "bench-store"));
+        deleteTree(root);
+        System.out.printf("# Store benchmark: %d appends per history size, %d sessions listed%n", appends, sessions);
+        System.out.printf("java %s, %s %s, %d cpus, data in %s%n%n", System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                root.toAbsolutePath());
+        appendCost(root.resolve("append"), appends);
+        listing(root.resolve("list"), sessions);
+        deleteTree(root);
+    }
+
+    private static void appendCost(Path dir, int appends) {
+        // No checkpoint while measuring: the number is the append itself (encode, write, fsync, index update).
+        StoreSettings settings = StoreSettings.defaults().withSnapshotEvery(Integer.MAX_VALUE);
+        FileSessionStore store = new FileSessionStore(dir, settings, new SimpleMeterRegistry());
+        System.out.println("## Append (one fsynced journal record of ~250 bytes)");
+        System.out.println();
+        System.out.println("| history (messages) | snapshot before | mean µs | median µs | p99 µs |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        double mean10 = 0;
+        double mean10k = 0;
+        double median10 = 0;
+        double median10k = 0;
+        for (int history : new int[] {10, 1_000, 10_000}) {
+            String id = "bench-" + history;
+            List<Message> messages = new ArrayList<>(history);
+            for (int i = 0; i < history; i++) {
+                messages.add(i % 2 == 0 ? Message.userText(TEXT + i) : Message.assistantText(TEXT + i));
+            }
+            Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+            store.save(new Session(id, "bench", t0, t0, SessionMetadata.DEFAULT, null, messages, List.of(), Usage.ZERO));
+            long size = sizeOf(dir.resolve("sessions").resolve(id + ".json"));
+            long[] nanos = new long[appends];
+            try (SessionWriter w = store.openWriter(id)) {
+                for (int i = 0; i < 20; i++) { // warm-up
+                    w.appendMessage(Message.userText(TEXT), Instant.now());
+                }
+                for (int i = 0; i < appends; i++) {
+                    Message m = Message.userText(TEXT + i);
+                    long start = System.nanoTime();
+                    w.appendMessage(m, Instant.now());
+                    nanos[i] = System.nanoTime() - start;
+                }
+            }
+            Arrays.sort(nanos);
+            double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
+            double median = nanos[appends / 2] / 1000.0;
+            System.out.printf("| %,d | %,d KiB | %.0f | %.0f | %.0f |%n", history, size / 1024, mean, median,
+                    nanos[Math.min(appends - 1, (int) (appends * 0.99))] / 1000.0);
+            if (history == 10) {
+                mean10 = mean;
+                median10 = median;
+            } else if (history == 10_000) {
+                mean10k = mean;
+                median10k = median;
+            }
+        }
+        System.out.printf("%nratio 10,000 / 10: mean %.2f, median %.2f%n%n", mean10k / mean10, median10k / median10);
+        store.close();
+    }
+
+    private static void listing(Path dir, int sessions) throws IOException {
+        FileSessionStore store = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+        long start = System.nanoTime();
+        for (int i = 0; i < sessions; i++) {
+            Session s = Session.create("Session number " + i, null,
+                    SessionMetadata.DEFAULT.withDirectory("/work/project-" + (i % 50)), t0.plusMillis(i * 1000L));
+            store.create(s);
+        }
+        double createMs = (System.nanoTime() - start) / 1e6;
+        store.close();
+        System.out.println("## Listing");
+        System.out.println();
+        System.out.printf("created %,d sessions in %.1f s (%.2f ms each: snapshot write + fsync + directory fsync)%n%n",
+                sessions, createMs / 1000, createMs / sessions);
+        System.out.println("| operation | ms | transcript reads |");
+        System.out.println("|---|---:|---:|");
+
+        FileSessionStore cold = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        row("cold start: load index + stat scan + first page (100)", cold,
+                () -> cold.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
+        row("warm: first page (100)", cold, () -> cold.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
+        row("warm: every session (listAll)", cold, cold::listAll);
+        row("warm: page of one directory (limit 100)", cold,
+                () -> cold.list(new ListQuery(Optional.of("/work/project-7"), 100, Optional.empty())));
+        int pageSize = Math.max(1, Math.min(ListQuery.MAX_LIMIT, sessions / 2));
+        SessionPage first = cold.list(new ListQuery(Optional.empty(), pageSize, Optional.empty()));
+        row("warm: page after a cursor (limit " + pageSize + ")", cold,
+                () -> cold.list(new ListQuery(Optional.empty(), pageSize, Optional.ofNullable(first.nextCursor()))));
+        row("re-check against files (stat scan, nothing changed)", cold, cold::refreshIndex);
+        cold.close();
+        FileSessionStore second = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        row("cold start again (new store instance, JIT warm)", second,
+                () -> second.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
+        second.close();
+
+        Files.delete(dir.resolve("sessions").resolve(ListingIndex.FILE_NAME));
+        FileSessionStore rebuild = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        row("index file deleted: rebuild + first page", rebuild,
+                () -> rebuild.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
+        rebuild.close();
+        System.out.println();
+    }
+
+    private static void row(String what, FileSessionStore store, Runnable op) {
+        long reads = store.transcriptReads();
+        long start = System.nanoTime();
+        op.run();
+        double ms = (System.nanoTime() - start) / 1e6;
+        System.out.printf("| %s | %.1f | %d |%n", what, ms, store.transcriptReads() - reads);
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(root)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

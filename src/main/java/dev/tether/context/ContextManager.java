@@ -187,7 +187,7 @@ public class ContextManager {
             CompactionStrategy strategy = CompactionStrategy.CHUNK_COMPRESS;
             if (!chunkOnly) {
                 RlmResult summary = rlm.summarize(new RlmEngine.SummaryRequest(trace, SummaryMessage.segments(prefix, 0),
-                        rootModel, rlmConfig.maxIterations(), emitter, req.cancellation(), req.usageSink()));
+                        rootModel, emitter, req.cancellation(), req.usageSink()));
                 usage = usage.plus(summary.usage());
                 if (summary.outcome() == RlmOutcome.ABORTED) {
                     throw new Cancellation.CancelledException();

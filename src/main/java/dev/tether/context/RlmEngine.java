@@ -80,10 +80,12 @@ public class RlmEngine {
     public record RoutedOutput(String body, RlmResult result) {
     }
 
-    /** A compaction summary run (§7.5): the prefix as segments, summarised by {@code rootModel}. */
+    /**
+     * A compaction summary run (§7.5): the prefix as segments (one per message), summarised by {@code rootModel}.
+     * Summary mode makes one call, so its progress events report {@code max_iterations} 1.
+     */
     public record SummaryRequest(String traceId, List<ChunkCompressor.Segment> content, String rootModel,
-                                 int maxIterations, EventEmitter emitter, Cancellation cancellation,
-                                 UsageSink usageSink) {
+                                 EventEmitter emitter, Cancellation cancellation, UsageSink usageSink) {
     }
 
     private final ModelResolver resolver;

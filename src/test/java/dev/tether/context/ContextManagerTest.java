@@ -383,4 +383,46 @@ class ContextManagerTest {
         assertFalse(manager.hasCachedCompaction("s1"));
         assertNotNull(providerThread.get());
     }
+
+    @Test
+    void conservativeReductionsAloneCanFitWithoutEvents() {
+        List<Message> t = new ArrayList<>();
+        t.add(Message.userText("Fix the parser"));
+        t.add(Message.of(Role.ASSISTANT, new ContentPart.Thinking(text(1, 3000), null), new ContentPart.Text("a")));
+        for (int i = 0; i < 6; i++) {
+            t.add(Message.assistantText("step " + i));
+        }
+        t.add(Message.userText("Now fix the parser"));
+        long full = TokenEstimator.estimateRequest("sys", t, List.of());
+        SessionMetadata md = new SessionMetadata(null, null, false, false, null,
+                new ContextPolicy(ContextPolicy.Policy.AUTO, full - 100));
+        DerivedContext d = manager.derive(new DeriveRequest("s1", t, "sys", List.of(), MODEL, md, false, null, events,
+                null, null));
+        assertTrue(events.events.isEmpty());
+        assertNull(d.compaction());
+        assertEquals(List.of(new ContentPart.Text("a")), d.messages().get(1).content(), "old thinking removed");
+        assertEquals(t.size(), d.messages().size());
+    }
+
+    @Test
+    void cascadeMovesToSmallerKeepLastUntilItFits() {
+        List<Message> t = new ArrayList<>();
+        t.add(Message.userText("Start the migration"));
+        for (int i = 0; i < 30; i++) {
+            t.add(i % 2 == 0 ? Message.assistantText(text(i, i >= 20 ? 9000 : 500)) : Message.userText("More " + i));
+        }
+        // the last 16 messages hold ≈ 45,000 tokens; with 40,000 only keep-last 8 or fewer fits
+        SessionMetadata md = new SessionMetadata(null, null, false, false, null,
+                new ContextPolicy(ContextPolicy.Policy.AUTO, 40_000));
+        DerivedContext d = manager.derive(new DeriveRequest("s1", t, "sys", List.of(), MODEL, md, false, null, events,
+                null, usages::add));
+        assertEquals(List.of("compaction_started", "compaction_completed"), events.compactionTypes());
+        assertTrue(d.requestTokens() <= 40_000);
+        int kept = d.messages().size() - 1;
+        assertTrue(kept <= 8, "kept " + kept);
+        assertEquals(t.subList(t.size() - kept, t.size()), d.messages().subList(1, d.messages().size()));
+        assertTrue(openai.requests.size() >= 2, "one summary per split tried");
+        assertEquals(openai.requests.size(), usages.size());
+        assertEquals(openai.requests.size(), events.of(SessionEvent.RlmComplete.class).size());
+    }
 }

@@ -50,7 +50,7 @@ public class ContextManager {
      * @throws Cancellation.CancelledException when the turn is cancelled during a summary run
      */
     public DerivedContext derive(DeriveRequest req) {
-        Plan plan = plan(req);
+        Plan plan = plan(req, false);
         if (plan.fits() || req.metadata().contextPolicy().policy() == ContextPolicy.Policy.OFF) {
             return plan.context();
         }
@@ -64,7 +64,7 @@ public class ContextManager {
      * ({@code compaction} is null), so the loop's identical-context check skips the attempt.
      */
     public DerivedContext forceCompaction(DeriveRequest req, int keepLast) {
-        Plan plan = plan(req);
+        Plan plan = plan(req, false);
         int s = Compaction.splitPoint(req.transcript().size(), ActiveRequest.indexOf(req.transcript()), keepLast);
         if (s == 0) {
             return plan.context();
@@ -81,7 +81,7 @@ public class ContextManager {
     public CompactionPreview previewCompaction(DeriveRequest req) {
         List<Message> transcript = req.transcript();
         long budget = budget(req);
-        long before = plan(req).beforeTokens();
+        long before = plan(req, true).beforeTokens();
         int s = Compaction.splitPoint(transcript.size(), ActiveRequest.indexOf(transcript), Compaction.MANUAL_KEEP_LAST);
         CompactionStrategy strategy = req.metadata().rlm().mode() == RlmConfig.Mode.OFF
                 ? CompactionStrategy.CHUNK_COMPRESS : CompactionStrategy.RLM;
@@ -96,7 +96,7 @@ public class ContextManager {
 
     /** {@code GET /context}: the next request's estimate and budget; derives without sending, caches nothing. */
     public ContextEstimate estimate(DeriveRequest req) {
-        Plan plan = plan(req);
+        Plan plan = plan(req, true);
         boolean wouldCompact = !plan.fits() && req.metadata().contextPolicy().policy() == ContextPolicy.Policy.AUTO;
         return new ContextEstimate(req.model(), plan.context().requestTokens(), plan.context().budget(),
                 plan.context().window(), windows.usableBudgetOf(req.model()), wouldCompact, plan.context().fromCache());
@@ -123,11 +123,11 @@ public class ContextManager {
     private record Plan(DerivedContext context, boolean fits, long beforeTokens) {
     }
 
-    private Plan plan(DeriveRequest req) {
+    private Plan plan(DeriveRequest req, boolean readOnly) {
         List<Message> transcript = req.transcript();
         long window = windows.window(req.model());
         long budget = budget(req);
-        Cached cached = validCache(req, budget);
+        Cached cached = validCache(req, budget, readOnly);
         List<Message> base = transcript;
         if (cached != null) {
             base = new ArrayList<>(transcript.size() - cached.split() + 1);
@@ -146,13 +146,16 @@ public class ContextManager {
                 reducedTokens <= budget, tokens);
     }
 
-    private Cached validCache(DeriveRequest req, long budget) {
+    private Cached validCache(DeriveRequest req, long budget, boolean readOnly) {
         Cached c = cache.get(req.sessionId());
         if (c == null) {
             return null;
         }
         if (!c.model().equals(req.model()) || c.budget() != budget || c.split() > req.transcript().size()) {
-            cache.remove(req.sessionId(), c); // a model or budget change invalidates it (§6.3)
+            if (!readOnly) {
+                // a model or budget change invalidates it (§6.3); estimates and dry runs never change the cache
+                cache.remove(req.sessionId(), c);
+            }
             return null;
         }
         return c;

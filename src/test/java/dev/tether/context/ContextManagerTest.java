@@ -425,4 +425,18 @@ class ContextManagerTest {
         assertEquals(openai.requests.size(), usages.size());
         assertEquals(openai.requests.size(), events.of(SessionEvent.RlmComplete.class).size());
     }
+
+    @Test
+    void estimatesWithAnotherBudgetDoNotDropTheCache() {
+        List<Message> t = scenario30();
+        DeriveRequest halved = new DeriveRequest("s1", t, "sys", List.of(), MODEL, null, true,
+                CompactionReason.PROMPT_TOO_LONG, events, null, null);
+        manager.derive(halved);
+        manager.estimate(DeriveRequest.readOnly("s1", t, "sys", List.of(), MODEL, null));
+        manager.previewCompaction(DeriveRequest.readOnly("s1", t, "sys", List.of(), MODEL, null));
+        events.events.clear();
+        DerivedContext again = manager.derive(halved);
+        assertTrue(again.fromCache());
+        assertTrue(events.events.isEmpty());
+    }
 }

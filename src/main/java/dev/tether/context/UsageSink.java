@@ -1,0 +1,19 @@
+package dev.tether.context;
+
+import dev.tether.session.Usage;
+
+/**
+ * Receives the usage of every successful auxiliary model call (title, RLM iterations and sub-calls, compaction
+ * summaries) the moment it completes, so the caller can add it to {@code Session.usage} and the turn's
+ * {@code SessionResult.usage} even when the operation is later cancelled or fails. The same delta is emitted as a
+ * {@code token_usage} event.
+ */
+@FunctionalInterface
+public interface UsageSink {
+
+    void add(Usage usage);
+
+    /** Discards usage (tests, dry runs). */
+    UsageSink NONE = usage -> {
+    };
+}

@@ -11,6 +11,7 @@ import dev.tether.provider.StreamChunk;
 import dev.tether.session.Cancellation;
 import dev.tether.session.Message;
 import dev.tether.session.Usage;
+import dev.tether.tool.ToolOutputs;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -30,7 +31,6 @@ final class ProviderCaller {
     static final int MAX_RETRIES = 3;
     static final Duration MIN_SERVER_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_SERVER_DELAY = Duration.ofSeconds(60);
-    static final int TEXT_EVENT_CAP = 262_144;
 
     private final Sleeper sleeper;
     private final int maxRestarts;
@@ -149,7 +149,7 @@ final class ProviderCaller {
                 }
                 StreamAccumulator.Change change = acc.accept((StreamChunk) item);
                 if (change == StreamAccumulator.Change.TEXT) {
-                    call.emitter().emit(new SessionEvent.TextChunk(EventCaps.cap(acc.text(), TEXT_EVENT_CAP)));
+                    call.emitter().emit(new SessionEvent.TextChunk(ToolOutputs.eventText(acc.text())));
                 } else if (change == StreamAccumulator.Change.THINKING) {
                     call.emitter().emit(new SessionEvent.Thinking());
                 }

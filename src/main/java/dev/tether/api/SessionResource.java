@@ -1,5 +1,8 @@
 package dev.tether.api;
 
+import dev.tether.agent.AgentService;
+import dev.tether.importer.CodexImporter;
+import dev.tether.provider.ModelResolver;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.Session;
 import dev.tether.session.store.ListQuery;
@@ -37,25 +40,47 @@ public class SessionResource {
 
     private final SessionStore store;
     private final SessionFactory factory;
+    private final AgentService agent;
+    private final ModelResolver models;
+    private final CodexImporter codex;
 
-    public SessionResource(SessionStore store, SessionFactory factory) {
+    public SessionResource(SessionStore store, SessionFactory factory, AgentService agent, ModelResolver models,
+                           CodexImporter codex) {
         this.store = store;
         this.factory = factory;
+        this.agent = agent;
+        this.models = models;
+        this.codex = codex;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public RestResponse<Session> create(CreateSessionRequest body, UriInfo uri) {
         Session session = factory.newSession(body, Instant.now());
+        if (session.metadata().model() != null) {
+            // a given model must resolve (spec §9); store its canonical provider/model form
+            String selector = models.resolve(session.metadata().model()).selector();
+            session = session.withMetadata(session.metadata().withModel(selector), session.createdAt());
+        }
         store.create(session);
         return RestResponse.ResponseBuilder.<Session>create(RestResponse.Status.CREATED)
                 .location(uri.getAbsolutePathBuilder().path(session.id()).build()).entity(session).build();
     }
 
     @GET
-    public SessionListResponse list(@RestQuery String directory, @RestQuery String limit, @RestQuery String cursor) {
-        SessionPage page = store.list(new ListQuery(Optional.ofNullable(directory).filter(d -> !d.isBlank()),
-                intParam("limit", limit, ListQuery.DEFAULT_LIMIT), Optional.ofNullable(cursor).filter(c -> !c.isBlank())));
+    public SessionListResponse list(@RestQuery String directory, @RestQuery String limit, @RestQuery String cursor,
+                                    @RestQuery String include) {
+        ListQuery query = new ListQuery(Optional.ofNullable(directory).filter(d -> !d.isBlank()),
+                intParam("limit", limit, ListQuery.DEFAULT_LIMIT), Optional.ofNullable(cursor).filter(c -> !c.isBlank()));
+        SessionPage page;
+        if (include == null || include.isBlank()) {
+            page = store.list(query);
+        } else if ("codex".equals(include.trim())) {
+            SessionPage.validate(query);
+            page = SessionPage.of(codex.listAllForDirectory(query.directory().orElse(null)), query);
+        } else {
+            throw new InvalidRequestException("include must be 'codex'");
+        }
         return new SessionListResponse(page.sessions(), page.nextCursor());
     }
 
@@ -77,7 +102,7 @@ public class SessionResource {
     @DELETE
     @Path("{id}")
     public void delete(@RestPath String id) {
-        store.delete(id);
+        agent.delete(id);
     }
 
     private static int intParam(String name, String value, int absent) {

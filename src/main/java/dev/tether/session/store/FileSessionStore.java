@@ -223,30 +223,12 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public SessionPage list(ListQuery query) {
-        if (query.limit() < 1 || query.limit() > ListQuery.MAX_LIMIT) {
-            throw new InvalidRequestException("limit must be between 1 and " + ListQuery.MAX_LIMIT);
-        }
-        Optional<ListingCursor> cursor = query.cursor().filter(c -> !c.isEmpty()).map(ListingCursor::decode);
+        SessionPage.validate(query);
         return metrics.time(StoreMetrics.LIST, () -> {
-            List<SessionSummary> all = listing();
             DirectoryMatch match = query.directory().filter(d -> !d.isBlank()).map(DirectoryMatch::new).orElse(null);
-            List<SessionSummary> page = new ArrayList<>(Math.min(query.limit(), all.size()));
-            boolean more = false;
-            for (SessionSummary s : all) {
-                if (cursor.isPresent() && !cursor.get().isBefore(s)) {
-                    continue;
-                }
-                if (match != null && !match.matches(s.directory())) {
-                    continue;
-                }
-                if (page.size() == query.limit()) {
-                    more = true;
-                    break;
-                }
-                page.add(s);
-            }
-            String next = more ? ListingCursor.after(page.get(page.size() - 1)).encode() : null;
-            return new SessionPage(List.copyOf(page), next);
+            List<SessionSummary> all = listing();
+            return SessionPage.of(match == null ? all : all.stream().filter(s -> match.matches(s.directory())).toList(),
+                    query);
         });
     }
 

@@ -1,0 +1,264 @@
+package dev.tether.agent;
+
+import dev.tether.config.TetherConfig;
+import dev.tether.context.ContextManager;
+import dev.tether.context.RlmEngine;
+import dev.tether.context.TitleGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.event.journal.JournalSink;
+import dev.tether.tool.ToolRegistry;
+import dev.tether.event.SessionBus;
+import dev.tether.event.SessionBuses;
+import dev.tether.provider.ModelResolver;
+import dev.tether.provider.ResolvedModel;
+import dev.tether.session.ContentPart;
+import dev.tether.session.InvalidRequestException;
+import dev.tether.session.Message;
+import dev.tether.session.Role;
+import dev.tether.session.Session;
+import dev.tether.session.SessionIds;
+import dev.tether.session.SessionNotFoundException;
+import dev.tether.session.SessionBusyException;
+import dev.tether.provider.ToolDefinition;
+import dev.tether.context.CompactionPreview;
+import dev.tether.context.CompactionReason;
+import dev.tether.context.ContextEstimate;
+import dev.tether.context.DeriveRequest;
+import dev.tether.context.DerivedContext;
+import dev.tether.context.UsageSink;
+import dev.tether.session.SessionResult;
+import dev.tether.session.store.SessionStore;
+import dev.tether.session.store.SessionWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Entry point of the agentic loop (spec §3.1): checks a prompt's preconditions with no side effects, then runs the
+ * turn on a dedicated turn thread (never the event loop, and not the HTTP worker pool, since turns last minutes).
+ */
+@ApplicationScoped
+public class AgentService {
+
+    private final SessionStore store;
+    private final ModelResolver models;
+    private final TurnRegistry turns;
+    private final SessionBuses buses;
+    private final TetherConfig config;
+    private final TurnRunner.Deps deps;
+    private final MeterRegistry meters;
+    private final ObjectMapper mapper;
+    private final ContextManager context;
+    private final ToolRegistry tools;
+    private final SystemPrompts prompts;
+    private final AtomicInteger active = new AtomicInteger();
+    private final ExecutorService turnThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tether-turn");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public AgentService(SessionStore store, ModelResolver models, TurnRegistry turns, SessionBuses buses,
+                        TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
+                        ToolRegistry tools, ToolCallExecutor executor, SystemPrompts prompts, ObjectMapper mapper,
+                        MeterRegistry meters) {
+        this.mapper = mapper;
+        this.context = context;
+        this.tools = tools;
+        this.prompts = prompts;
+        this.store = store;
+        this.models = models;
+        this.turns = turns;
+        this.buses = buses;
+        this.config = config;
+        this.meters = meters;
+        this.deps = new TurnRunner.Deps(config, context, rlm, titles, executor, prompts,
+                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters);
+        meters.gauge("tether.prompts.active", active);
+    }
+
+    /** Runs a prompt and blocks until its turn ends; the preconditions throw before anything is appended. */
+    public SessionResult prompt(String sessionId, PromptRequest request) {
+        try {
+            return start(sessionId, request, bus -> {
+            }).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Checks the preconditions (throwing 400/404/409/503 problems with no side effects), then starts the turn. With
+     * {@code if_busy: reject} the turn slot is taken before this returns, so a concurrent prompt sees 409 at once.
+     */
+    public CompletableFuture<SessionResult> start(String sessionId, PromptRequest request,
+                                                  java.util.function.Consumer<SessionBus> beforeTurn) {
+        Checked checked = check(sessionId, request);
+        boolean queue = request.ifBusy() == PromptRequest.IfBusy.QUEUE;
+        TurnRegistry.Turn slot = queue ? null : turns.begin(sessionId, false);
+        CompletableFuture<SessionResult> result = new CompletableFuture<>();
+        try {
+            turnThreads.execute(() -> {
+                try (TurnRegistry.Turn turn = slot != null ? slot : turns.begin(sessionId, true)) {
+                    SessionBus bus = buses.bus(sessionId);
+                    beforeTurn.accept(bus);
+                    result.complete(runTurn(bus, checked, turn));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (slot != null) {
+                slot.close();
+            }
+            throw e;
+        }
+        return result;
+    }
+
+    /** Cancels the running turn of a session; false when none runs. */
+    public boolean abort(String sessionId) {
+        SessionIds.require(sessionId);
+        if (!store.exists(sessionId)) {
+            throw new SessionNotFoundException(sessionId);
+        }
+        return turns.abort(sessionId);
+    }
+
+    public boolean isRunning(String sessionId) {
+        return turns.isRunning(sessionId);
+    }
+
+    /**
+     * Deletes a session and everything held for it (journal, events, bus, compaction cache); refused with 409 while a
+     * turn runs on it.
+     */
+    public void delete(String sessionId) {
+        SessionIds.require(sessionId);
+        if (turns.isRunning(sessionId)) {
+            throw new SessionBusyException("A turn is running on session " + sessionId + "; abort it first");
+        }
+        store.delete(sessionId);
+        buses.close(sessionId);
+        context.forget(sessionId);
+    }
+
+    /** The definitions of the enabled tools, as advertised to models. */
+    public List<ToolDefinition> toolDefinitions() {
+        return tools.tools().stream().map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();
+    }
+
+    /** What the next request of a session would contain, without sending or changing anything. */
+    public DeriveRequest readOnlyDerivation(String sessionId) {
+        SessionIds.require(sessionId);
+        Session session = store.load(sessionId);
+        ResolvedModel model = models.resolve(session.metadata().model());
+        return DeriveRequest.readOnly(session.id(), session.messages(),
+                prompts.forAgent(session.agent(), session.metadata().directory()), toolDefinitions(), model.selector(),
+                session.metadata());
+    }
+
+    /** {@code GET /context}: token estimate and budget of the next request. */
+    public ContextEstimate estimateContext(String sessionId) {
+        return context.estimate(readOnlyDerivation(sessionId));
+    }
+
+    /** {@code POST /compact?dry_run=true}: what a manual compaction would do; no events, no cache, no model call. */
+    public CompactionPreview previewCompaction(String sessionId) {
+        return context.previewCompaction(readOnlyDerivation(sessionId));
+    }
+
+    /**
+     * {@code POST /compact}: runs a manual compaction now, as a writer of the session (409 while a turn runs), emitting
+     * its events durably and adding the summary call's usage to the session.
+     */
+    public DerivedContext compactNow(String sessionId) {
+        SessionIds.require(sessionId);
+        if (!store.exists(sessionId)) {
+            throw new SessionNotFoundException(sessionId);
+        }
+        try (TurnRegistry.Turn turn = turns.begin(sessionId, false)) {
+            SessionBus bus = buses.bus(sessionId);
+            try (SessionWriter writer = store.openWriter(sessionId);
+                 SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+                Session session = writer.current();
+                ResolvedModel model = models.resolve(session.metadata().model());
+                TurnEmitter emitter = new TurnEmitter(bus);
+                DerivedContext derived = context.compactNow(new DeriveRequest(session.id(), session.messages(),
+                        prompts.forAgent(session.agent(), session.metadata().directory()), toolDefinitions(),
+                        model.selector(), session.metadata(), false, CompactionReason.MANUAL, emitter,
+                        turn.cancellation(), UsageSink.NONE));
+                Session now = writer.current();
+                writer.updateMeta(now.title(), now.metadata(), now.usage().plus(emitter.usage()), null);
+                return derived;
+            }
+        }
+    }
+
+    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps) {
+    }
+
+    private Checked check(String sessionId, PromptRequest request) {
+        SessionIds.require(sessionId);
+        if (!store.exists(sessionId)) {
+            throw new SessionNotFoundException(sessionId);
+        }
+        if (request.message().isBlank() && request.images().isEmpty()) {
+            throw new InvalidRequestException("message must not be blank unless images are attached");
+        }
+        int maxSteps = request.maxSteps() == null ? config.agent().maxSteps() : request.maxSteps();
+        if (maxSteps < 1) {
+            throw new InvalidRequestException("max_steps must be at least 1");
+        }
+        List<ContentPart> parts = new ArrayList<>();
+        if (!request.message().isBlank()) {
+            parts.add(new ContentPart.Text(request.message()));
+        }
+        parts.addAll(ImageAttachments.toParts(request.images(), config.agent().maxImages(),
+                config.agent().maxImageBytes()));
+        String override = request.model() == null || request.model().isBlank() ? null : request.model().trim();
+        ResolvedModel model = override != null ? models.resolve(override)
+                : models.resolve(store.load(sessionId).metadata().model());
+        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps);
+    }
+
+    private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {
+        active.incrementAndGet();
+        try (SessionWriter writer = store.openWriter(bus.sessionId());
+             SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+            {
+                Session session = writer.current();
+                // a queued turn re-resolves the session's model: the previous turn may have changed it
+                ResolvedModel model = checked.modelOverride() != null ? checked.model()
+                        : models.resolve(session.metadata().model());
+                TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
+                        checked.modelOverride(), checked.maxSteps(), session.usage(), idleTimeout(model),
+                        toolDefinitions());
+                return new TurnRunner(deps, writer, new TurnEmitter(bus), turn.cancellation(), prompt,
+                        Clock.systemUTC()).run();
+            }
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private Duration idleTimeout(ResolvedModel model) {
+        return switch (model.provider().name()) {
+            case "anthropic" -> config.providers().anthropic().streamIdleTimeout();
+            default -> config.providers().openai().streamIdleTimeout();
+        };
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        turnThreads.shutdownNow();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.tether.api;
+
+import dev.tether.agent.AgentService;
+import dev.tether.context.CompactionPreview;
+import dev.tether.context.ContextEstimate;
+import dev.tether.context.DerivedContext;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** The context window of a session's next request: how full it is, and compaction on demand (spec §6.3). */
+@Path("/api/sessions/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class ContextResource {
+
+    private final AgentService agent;
+
+    public ContextResource(AgentService agent) {
+        this.agent = agent;
+    }
+
+    @GET
+    @Path("context")
+    public ContextView context(@RestPath String id) {
+        ContextEstimate e = agent.estimateContext(id);
+        return new ContextView(e.model(), e.requestTokens(), e.budget(), e.fraction(), e.wouldCompact(), e.window(),
+                e.usableBudget(), e.cachedSummary());
+    }
+
+    @POST
+    @Path("compact")
+    public CompactView compact(@RestPath String id, @RestQuery("dry_run") boolean dryRun) {
+        if (dryRun) {
+            CompactionPreview p = agent.previewCompaction(id);
+            return new CompactView(true, p.wouldCompact(), p.strategy().wireName(), p.splitIndex(), p.keptMessages(),
+                    p.beforeTokens(), p.estimatedAfterTokens(), p.budget());
+        }
+        DerivedContext d = agent.compactNow(id);
+        DerivedContext.CompactionResult c = d.compaction();
+        if (c == null) {
+            return new CompactView(false, false, null, 0, d.messages().size(), d.requestTokens(), d.requestTokens(),
+                    d.budget());
+        }
+        return new CompactView(false, true, c.strategy().wireName(), c.splitIndex(), c.keptMessages(),
+                c.beforeTokens(), c.afterTokens(), d.budget());
+    }
+
+    /** {@code GET /context}. */
+    public record ContextView(String model, long requestTokens, long budget, double fraction, boolean wouldCompact,
+                              long window, long usableBudget, boolean cachedSummary) {
+    }
+
+    /** {@code POST /compact}: what ran (or would run, for a dry run). */
+    public record CompactView(boolean dryRun, boolean compacted, String strategy, int splitIndex, int keptMessages,
+                              long beforeTokens, long afterTokens, long budget) {
+    }
+}

@@ -60,6 +60,7 @@ public class AgentService {
     private final ContextManager context;
     private final ToolRegistry tools;
     private final SystemPrompts prompts;
+    private final LoopMetrics loopMetrics;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService turnThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tether-turn");
@@ -84,6 +85,7 @@ public class AgentService {
         this.deps = new TurnRunner.Deps(config, context, rlm, titles, executor, prompts,
                 new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters);
         meters.gauge("tether.prompts.active", active);
+        this.loopMetrics = new LoopMetrics(meters, tools);
     }
 
     /** Runs a prompt and blocks until its turn ends; the preconditions throw before anything is appended. */
@@ -192,7 +194,7 @@ public class AgentService {
                  SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
                 Session session = writer.current();
                 ResolvedModel model = models.resolve(session.metadata().model());
-                TurnEmitter emitter = new TurnEmitter(bus);
+                TurnEmitter emitter = new TurnEmitter(bus, loopMetrics);
                 DerivedContext derived = context.compactNow(new DeriveRequest(session.id(), session.messages(),
                         prompts.forAgent(session.agent(), session.metadata().directory()), toolDefinitions(),
                         model.selector(), session.metadata(), false, CompactionReason.MANUAL, emitter,
@@ -243,7 +245,7 @@ public class AgentService {
                 TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
                         checked.modelOverride(), checked.maxSteps(), session.usage(), idleTimeout(model),
                         toolDefinitions());
-                return new TurnRunner(deps, writer, new TurnEmitter(bus), turn.cancellation(), prompt,
+                return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
                         Clock.systemUTC()).run();
             }
         } finally {

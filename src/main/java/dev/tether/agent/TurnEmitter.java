@@ -12,10 +12,12 @@ import dev.tether.session.Usage;
 final class TurnEmitter implements EventEmitter {
 
     private final EventEmitter bus;
+    private final LoopMetrics metrics;
     private Usage usage = Usage.ZERO;
 
-    TurnEmitter(EventEmitter bus) {
+    TurnEmitter(EventEmitter bus, LoopMetrics metrics) {
         this.bus = bus;
+        this.metrics = metrics;
     }
 
     @Override
@@ -27,6 +29,9 @@ final class TurnEmitter implements EventEmitter {
             }
         }
         bus.emit(event);
+        if (metrics != null) {
+            metrics.observe(event);
+        }
     }
 
     synchronized Usage usage() {

@@ -5,7 +5,7 @@ import dev.tether.session.SessionBusyException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 
 /**
  * At most one turn per session in this process. A second prompt is refused ({@code reject}) or waits its turn in
@@ -17,7 +17,8 @@ public class TurnRegistry {
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
 
     private static final class Slot {
-        final ReentrantLock lock = new ReentrantLock(true);
+        // a semaphore, not a lock: the slot is taken on the request thread and released on the turn thread
+        final Semaphore lock = new Semaphore(1, true);
         volatile Cancellation running;
     }
 
@@ -40,8 +41,9 @@ public class TurnRegistry {
         @Override
         public void close() {
             slot.running = null;
-            slot.lock.unlock();
-            slots.computeIfPresent(sessionId, (id, s) -> s.lock.isLocked() || s.lock.hasQueuedThreads() ? s : null);
+            slot.lock.release();
+            slots.computeIfPresent(sessionId, (id, s) -> s.lock.availablePermits() == 0 || s.lock.hasQueuedThreads()
+                    ? s : null);
         }
     }
 
@@ -50,15 +52,15 @@ public class TurnRegistry {
         while (true) {
             Slot slot = slots.computeIfAbsent(sessionId, id -> new Slot());
             if (queue) {
-                slot.lock.lock();
-            } else if (!slot.lock.tryLock()) {
+                slot.lock.acquireUninterruptibly();
+            } else if (!slot.lock.tryAcquire()) {
                 throw new SessionBusyException("A turn is already running on session " + sessionId);
             }
             // the slot may have been retired between lookup and locking; then take the current one
             if (slots.get(sessionId) == slot) {
                 return new Turn(sessionId, slot);
             }
-            slot.lock.unlock();
+            slot.lock.release();
         }
     }
 

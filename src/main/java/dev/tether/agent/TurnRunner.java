@@ -216,7 +216,7 @@ final class TurnRunner {
     /** One provider call with the prompt-too-long plan of §3.7 around it. */
     private ProviderCaller.Result callWithPlan(List<ToolDefinition> toolDefinitions) {
         int planStep = 0;
-        List<Message> previous = null;
+        DerivedContext previous = null;
         while (true) {
             Session session = writer.current();
             String system = deps.prompts().forAgent(session.agent(), session.metadata().directory());
@@ -228,11 +228,13 @@ final class TurnRunner {
                     ? deps.context().forceCompaction(req, PLAN_KEEP_LAST[planStep - 2])
                     : deps.context().derive(req);
             lastRequestTokens = derived.requestTokens();
-            if (previous != null && previous.equals(derived.messages())) {
+            // identical = same messages under the same budget: the halved-budget attempt is always sent (§13.16)
+            if (previous != null && previous.messages().equals(derived.messages())
+                    && previous.budget() == derived.budget()) {
                 planStep = nextPlanStep(planStep);
                 continue;
             }
-            previous = derived.messages();
+            previous = derived;
             List<Message> messages = new ArrayList<>(derived.messages().size() + 1);
             messages.add(Message.of(Role.SYSTEM, new ContentPart.Text(system)));
             messages.addAll(derived.messages());

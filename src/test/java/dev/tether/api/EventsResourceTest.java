@@ -21,6 +21,8 @@ import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.common.WithTestResource;
+import dev.tether.testing.FakeLlmResource;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.Test;
  * store's writer, as a turn will.
  */
 @QuarkusTest
+@WithTestResource(FakeLlmResource.class) // shares the application of the loop tests
 class EventsResourceTest {
 
     private static final int WAIT_S = 20;

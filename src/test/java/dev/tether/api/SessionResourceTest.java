@@ -19,6 +19,8 @@ import dev.tether.session.Message;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.common.WithTestResource;
+import dev.tether.testing.FakeLlmResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /** The session CRUD API over HTTP, against the real file store (data dir of the test profile). */
 @QuarkusTest
+@WithTestResource(FakeLlmResource.class) // shares the application of the loop tests
 class SessionResourceTest {
 
     private static final String PROBLEM = "application/problem+json";

@@ -1,7 +1,7 @@
 package dev.tether.session.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.FileOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -25,11 +25,12 @@ final class AtomicFiles {
         Path dir = target.getParent();
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            // stream I/O, not a channel: an interrupt of the calling thread must not abort (and close) the write
+            try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
                 for (byte[] chunk : chunks) {
-                    writeFully(ch, ByteBuffer.wrap(chunk));
+                    out.write(chunk);
                 }
-                ch.force(true);
+                out.getFD().sync();
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -42,18 +43,18 @@ final class AtomicFiles {
         syncDirectory(dir);
     }
 
-    static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
-    }
-
     /** Makes renames, creations and deletions in {@code dir} durable. Not possible on every OS; best effort there. */
     static void syncDirectory(Path dir) throws IOException {
+        // a directory can only be synced through a channel; keep a pending interrupt from closing it mid-call
+        boolean interrupted = Thread.interrupted();
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
             // Windows cannot open directories as channels; the rename is still atomic there.
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

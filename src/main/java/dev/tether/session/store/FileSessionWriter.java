@@ -9,8 +9,7 @@ import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -33,7 +32,7 @@ final class FileSessionWriter implements SessionWriter {
     private long lastSeq;
     /** Records in the journal that the snapshot does not include yet. */
     private int pending;
-    private FileChannel journal;
+    private RandomAccessFile journal;
     private boolean closed;
 
     FileSessionWriter(FileSessionStore store, SessionFiles files, SessionLocks.Held lock, SessionState state,
@@ -139,11 +138,11 @@ final class FileSessionWriter implements SessionWriter {
         store.metrics().time(StoreMetrics.APPEND, () -> {
             long before = -1;
             try {
-                FileChannel ch = journal();
-                before = ch.size();
-                ch.position(before);
-                AtomicFiles.writeFully(ch, ByteBuffer.wrap(line));
-                ch.force(false);
+                RandomAccessFile file = journal();
+                before = file.length();
+                file.seek(before);
+                file.write(line);
+                file.getFD().sync();
             } catch (IOException e) {
                 rollBack(before);
                 throw IoErrors.store("Cannot append to session " + files.id(), e);
@@ -172,20 +171,25 @@ final class FileSessionWriter implements SessionWriter {
             return;
         }
         try {
-            journal.truncate(size);
+            journal.setLength(size);
         } catch (IOException e) {
             LOG.warnf("session %s: could not cut a failed append (%s); the next load drops the torn line", files.id(),
                     IoErrors.reason(e));
         }
     }
 
-    private FileChannel journal() throws IOException {
+    /**
+     * The journal is a {@link RandomAccessFile}, not a {@code FileChannel}: a channel is closed by an interrupt of the
+     * thread using it, and events are appended from tool threads that cancellation interrupts. Classic stream I/O
+     * ignores interrupts, so an abort can never close the journal under the turn.
+     */
+    private RandomAccessFile journal() throws IOException {
         if (journal == null) {
             if (Files.exists(files.journal())) {
-                journal = FileChannel.open(files.journal(), StandardOpenOption.WRITE);
+                journal = new RandomAccessFile(files.journal().toFile(), "rw");
             } else {
                 store.ownDirChange(() -> {
-                    journal = FileChannel.open(files.journal(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    journal = new RandomAccessFile(files.journal().toFile(), "rw");
                     AtomicFiles.syncDirectory(files.journal().getParent());
                 });
             }
@@ -195,7 +199,7 @@ final class FileSessionWriter implements SessionWriter {
 
     private void closeJournal() throws IOException {
         if (journal != null) {
-            FileChannel ch = journal;
+            RandomAccessFile ch = journal;
             journal = null;
             ch.close();
         }

@@ -154,6 +154,11 @@ public class AgentService {
         context.forget(sessionId);
     }
 
+    /** A session's history was replaced (e.g. re-imported): drop what was derived from the old one (§6.3). */
+    public void historyReplaced(String sessionId) {
+        context.invalidate(sessionId);
+    }
+
     /** The definitions of the enabled tools, as advertised to models. */
     public List<ToolDefinition> toolDefinitions() {
         return tools.tools().stream().map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();

@@ -1,6 +1,8 @@
 package dev.tether.api;
 
+import dev.tether.agent.AgentService;
 import dev.tether.importer.CodexImporter;
+import dev.tether.importer.ImportOutcome;
 import dev.tether.importer.ImportReport;
 import dev.tether.session.InvalidRequestException;
 import io.smallrye.common.annotation.Blocking;
@@ -18,9 +20,11 @@ import jakarta.ws.rs.core.MediaType;
 public class ImportResource {
 
     private final CodexImporter importer;
+    private final AgentService agent;
 
-    public ImportResource(CodexImporter importer) {
+    public ImportResource(CodexImporter importer, AgentService agent) {
         this.importer = importer;
+        this.agent = agent;
     }
 
     /** Reads rollouts and writes the store: blocking, so it runs on a worker thread, never on the event loop. */
@@ -34,6 +38,11 @@ public class ImportResource {
         if (hasId == hasDirectory) {
             throw new InvalidRequestException("Give exactly one of 'id' or 'directory'");
         }
-        return hasId ? importer.importById(request.id().trim()).report() : importer.importForDirectory(request.directory());
+        ImportReport report = hasId ? importer.importById(request.id().trim()).report()
+                : importer.importForDirectory(request.directory());
+        // a re-import replaced the stored history: summaries cached for the old one no longer apply
+        report.files().stream().filter(f -> f.outcome() == ImportOutcome.IMPORTED && f.sessionId() != null)
+                .forEach(f -> agent.historyReplaced(f.sessionId()));
+        return report;
     }
 }

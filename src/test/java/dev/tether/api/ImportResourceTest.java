@@ -64,6 +64,21 @@ class ImportResourceTest {
     }
 
     @Test
+    void listingWithIncludeCodexMergesRolloutsWithoutImporting() {
+        given().queryParam("directory", project.toString()).queryParam("include", "codex")
+                .when().get("/api/sessions")
+                .then().statusCode(200)
+                .body("sessions.find { it.id == '" + ID + "' }.title", equalTo("[Codex] Which migration?"))
+                .body("sessions.find { it.id == '" + ID + "' }.message_count", equalTo(1));
+        assertEquals(false, store.exists(ID), "listing does not import");
+        given().queryParam("directory", project.toString())
+                .when().get("/api/sessions")
+                .then().statusCode(200).body("sessions.findAll { it.id == '" + ID + "' }", hasSize(0));
+        given().queryParam("include", "everything").when().get("/api/sessions")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
     void importByIdAnswersAOneFileReportWithTheSessionId() {
         given().contentType("application/json").body("{\"id\":\"" + ID + "\"}")
                 .when().post("/api/import/codex")

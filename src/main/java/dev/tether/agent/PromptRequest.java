@@ -28,6 +28,7 @@ public record PromptRequest(String message, List<ImageAttachment> images, String
     }
 
     /** Busy policy. */
+    @RegisterForReflection // Jackson reads the constants' @JsonProperty names
     public enum IfBusy {
         @JsonProperty("reject") REJECT,
         @JsonProperty("queue") QUEUE

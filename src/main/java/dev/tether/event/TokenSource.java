@@ -1,8 +1,10 @@
 package dev.tether.event;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Who made a provider call (spec §5.4). */
+@RegisterForReflection // Jackson reads the constants' @JsonProperty names
 public enum TokenSource {
     /** Loop steps and the title call. */
     @JsonProperty("root") ROOT,

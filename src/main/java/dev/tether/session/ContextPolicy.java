@@ -18,6 +18,7 @@ public record ContextPolicy(Policy policy, long budgetTokens) {
     public static final ContextPolicy DEFAULT = new ContextPolicy(Policy.AUTO, 0);
 
     /** {@code auto} compacts when over budget; {@code off} never compacts proactively. */
+    @RegisterForReflection // Jackson reads the constants' @JsonProperty names
     public enum Policy {
         @JsonProperty("auto") AUTO,
         @JsonProperty("off") OFF

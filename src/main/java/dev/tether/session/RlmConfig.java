@@ -19,6 +19,7 @@ public record RlmConfig(Mode mode, double threshold, int maxIterations, int maxS
     public static final RlmConfig DEFAULT = new RlmConfig(Mode.AUTO, 0.35, 15, 50, null, null);
 
     /** When bulk tool outputs are routed to RLM (§7.2). */
+    @RegisterForReflection // Jackson reads the constants' @JsonProperty names
     public enum Mode {
         @JsonProperty("auto") AUTO,
         @JsonProperty("off") OFF,

@@ -1,8 +1,10 @@
 package dev.tether.session;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Author of a {@link Message}. Transcripts hold user, assistant, tool and (imported) developer messages. */
+@RegisterForReflection // Jackson reads the constants' @JsonProperty names
 public enum Role {
     @JsonProperty("system") SYSTEM,
     @JsonProperty("developer") DEVELOPER,

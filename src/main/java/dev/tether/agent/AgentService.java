@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class AgentService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AgentService.class);
+
     private final SessionStore store;
     private final ModelResolver models;
     private final TurnRegistry turns;
@@ -240,21 +242,29 @@ public class AgentService {
 
     private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {
         active.incrementAndGet();
-        try (SessionWriter writer = store.openWriter(bus.sessionId());
-             SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
-            {
-                Session session = writer.current();
-                // a queued turn re-resolves the session's model: the previous turn may have changed it
-                ResolvedModel model = checked.modelOverride() != null ? checked.model()
-                        : models.resolve(session.metadata().model());
-                TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
-                        checked.modelOverride(), checked.maxSteps(), session.usage(), idleTimeout(model),
-                        toolDefinitions());
-                return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
-                        Clock.systemUTC()).run();
-            }
+        SessionWriter writer = store.openWriter(bus.sessionId());
+        try (SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+            Session session = writer.current();
+            // a queued turn re-resolves the session's model: the previous turn may have changed it
+            ResolvedModel model = checked.modelOverride() != null ? checked.model()
+                    : models.resolve(session.metadata().model());
+            TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
+                    checked.modelOverride(), checked.maxSteps(), session.usage(), idleTimeout(model),
+                    toolDefinitions());
+            return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
+                    Clock.systemUTC()).run();
         } finally {
             active.decrementAndGet();
+            closeQuietly(writer, bus.sessionId());
+        }
+    }
+
+    /** Closing checkpoints the snapshot; if that fails the journal still holds everything, so the turn stands. */
+    private static void closeQuietly(SessionWriter writer, String sessionId) {
+        try {
+            writer.close();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "session %s: snapshot rewrite failed; the journal keeps the turn", sessionId);
         }
     }
 

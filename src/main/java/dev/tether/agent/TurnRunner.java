@@ -108,10 +108,16 @@ final class TurnRunner {
             reason = TerminalReason.ERROR;
             error = e.getMessage() == null ? "internal error" : e.getMessage();
         }
-        Usage turnUsage = emitter.usage();
+        try {
+            persistUsage();
+        } catch (RuntimeException e) {
+            // the store failed (disk full, permission): the turn still ends with exactly one terminal event
+            LOG.errorf(e, "session %s: could not persist the end of the turn", writer.current().id());
+            reason = TerminalReason.ERROR;
+            error = e.getMessage() == null ? "the store failed" : e.getMessage();
+        }
         SessionResult result = new SessionResult(answer.toString().trim(), writer.current().id(), reason, steps,
-                turnUsage, error);
-        persistUsage();
+                emitter.usage(), error);
         if (reason == TerminalReason.ERROR) {
             emitter.emit(new SessionEvent.Error(error, result));
         } else {

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class ContextFlowTest {
 
     static final long GPT4O_BUDGET = 105_984;
-    static final String ACTIVE = "Please refactor the date parser module to use java.time";
+    static final String ACTIVE = SessionFixtures.ACTIVE;
 
     @InjectFakeLlm
     FakeLlmServer server;
@@ -262,19 +262,9 @@ class ContextFlowTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /**
-     * A session of ≈130,000 tokens (budget 105,984): 26 distinct plain texts of ≈5,000 tokens, then the active
-     * request and three short messages, so that with the prompt {@code continue} the active request is 5 messages
-     * from the end.
-     */
     private String overBudgetSession(UnaryOperator<SessionMetadata> metadata) {
         String id = createSession();
-        List<Message> history = new ArrayList<>(SessionFixtures.history(26, 5_000));
-        history.add(Message.userText(ACTIVE));
-        history.add(Message.assistantText("Started: the parser is split into a lexer and a formatter."));
-        history.add(Message.userText("ok"));
-        history.add(Message.assistantText("Tests are running."));
-        SessionFixtures.seed(store, id, "Seeded", history, metadata);
+        SessionFixtures.seed(store, id, "Seeded", SessionFixtures.overBudgetHistory(), metadata);
         return id;
     }
 

@@ -54,4 +54,21 @@ public final class SessionFixtures {
         }
         return out;
     }
+
+    /** The active request of {@link #overBudgetHistory()}. */
+    public static final String ACTIVE = "Please refactor the date parser module to use java.time";
+
+    /**
+     * A history of ≈130,000 tokens (over the 105,984 budget of openai/gpt-4o): 26 distinct plain texts of ≈5,000
+     * tokens, then the active request and three short messages (a non-substantive {@code ok} among them), so that
+     * after a prompt {@code continue} the active request is 5 messages from the end.
+     */
+    public static List<Message> overBudgetHistory() {
+        List<Message> history = new ArrayList<>(history(26, 5_000));
+        history.add(Message.userText(ACTIVE));
+        history.add(Message.assistantText("Started: the parser is split into a lexer and a formatter."));
+        history.add(Message.userText("ok"));
+        history.add(Message.assistantText("Tests are running."));
+        return history;
+    }
 }

@@ -119,6 +119,26 @@ class RlmAndTitleFlowTest {
         assertTrue(body.contains("INFO worker-"), "the raw file content is kept");
     }
 
+    @Test
+    void rootModelErrorFailsTheRunAndTheOutputIsSmartTruncated() {
+        String id = createSession();
+        SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
+        llm.script(Kind.RLM_ROOT, Reply.error(500, "server_error", "root model down"));
+        llm.script(Kind.LOOP, Reply.toolCall("b1", BulkTool.NAME, "{}"), Reply.text("Partial view."));
+
+        List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "Summarise the errors in the log"));
+
+        assertEquals("done", ContextFlowTest.last(events).path("type").asText(), types(events).toString());
+        JsonNode complete = ofType(events, "rlm_complete").get(0);
+        assertEquals("failed", complete.path("outcome").asText());
+        assertEquals(1, complete.path("iterations").asInt());
+        assertTrue(complete.path("reason").asText().contains("root model"), complete.toString());
+        assertEquals(1, llm.requests(Kind.RLM_ROOT).size(), "auxiliary calls do not retry");
+        String body = toolResult(id, 2);
+        assertTrue(body.contains("[… middle of test_bulk output omitted: kept "), body);
+        assertEquals(2, llm.requests(Kind.LOOP).size(), "the turn goes on with the excerpt");
+    }
+
     // ---------------------------------------------------------------- scenario 35
 
     @Test

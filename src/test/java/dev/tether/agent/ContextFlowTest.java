@@ -3,6 +3,7 @@ package dev.tether.agent;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +161,34 @@ class ContextFlowTest {
         assertEquals(1, llm.requests(Kind.SUMMARY).size(), "auxiliary calls do not retry");
         String summary = RoutedLlm.text(llm.requests(Kind.LOOP).get(0).messages().get(1));
         assertTrue(summary.startsWith("[CONTEXT SUMMARY]"), summary);
+    }
+
+    @Test
+    void abortDuringTheSummaryCallEndsTheTurnWithoutACompaction() throws Exception {
+        String id = overBudgetSession(m -> m);
+        llm.script(Kind.SUMMARY, Reply.hang());
+        try {
+            CompletableFuture<List<JsonNode>> turn = CompletableFuture.supplyAsync(
+                    () -> SseTurns.prompt(sessions, id, Map.of("message", "continue")));
+            assertTrue(server.awaitRequests(1, Duration.ofSeconds(30)), "the summary call was made");
+            assertEquals(Kind.SUMMARY, RoutedLlm.kind(server.requests().get(0)));
+            given().post("/api/sessions/" + id + "/abort").then().statusCode(200).body("aborted", equalTo(true));
+            List<JsonNode> events = turn.get(30, TimeUnit.SECONDS);
+
+            JsonNode done = last(events);
+            assertEquals("done", done.path("type").asText(), types(events).toString());
+            assertEquals("aborted", done.path("result").path("terminal_reason").asText());
+            assertEquals(1, ofType(events, "compaction_started").size());
+            assertTrue(ofType(events, "compaction_completed").isEmpty() && ofType(events, "compaction_failed").isEmpty(),
+                    types(events).toString());
+            assertEquals("aborted", ofType(events, "rlm_complete").get(0).path("outcome").asText());
+            assertTrue(llm.requests(Kind.LOOP).isEmpty());
+            JsonNode context = PromptFlowTest.read(given().get("/api/sessions/" + id + "/context").then()
+                    .statusCode(200).extract().asString());
+            assertFalse(context.path("cached_summary").asBoolean(), "an aborted compaction caches nothing");
+        } finally {
+            server.releaseStalls();
+        }
     }
 
     // ---------------------------------------------------------------- scenario 33

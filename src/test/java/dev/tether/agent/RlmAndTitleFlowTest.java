@@ -223,6 +223,15 @@ class RlmAndTitleFlowTest {
     }
 
     @Test
+    void titleReplyThatCleansToNothingFallsBackToTheHeuristic() {
+        String id = createSession();
+        llm.script(Kind.TITLE, Reply.text("\n  \"...\"  \nA title would go here."));
+        llm.script(Kind.LOOP, Reply.text("On it."));
+        SseTurns.prompt(sessions, id, Map.of("message", "  Bump   the\tversion in pom.xml  "));
+        assertEquals("Bump the version in pom.xml", session(id).path("title").asText());
+    }
+
+    @Test
     void sessionWithATitleIsNotRenamed() {
         String id = createSession();
         SessionFixtures.seed(store, id, "Kept title", List.of(), m -> m);

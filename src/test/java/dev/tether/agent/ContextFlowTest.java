@@ -131,6 +131,17 @@ class ContextFlowTest {
         assertEquals("tool", second.get(second.size() - 1).path("role").asText());
         List<JsonNode> estimates = ofType(events, "token_estimate");
         assertTrue(last(estimates).path("request_tokens").asLong() <= GPT4O_BUDGET);
+        // §5.3: the derivation's events sit between the step's thinking and its loop token_estimate
+        List<String> order = types(events);
+        int loopEstimate = events.indexOf(estimates.stream().filter(e -> e.path("source").asText().equals("root"))
+                .findFirst().orElseThrow());
+        assertEquals("thinking", order.get(0));
+        assertTrue(order.indexOf("compaction_completed") < loopEstimate);
+        assertEquals("rlm_iteration", estimates.get(0).path("source").asText(), "the summary call's estimate");
+        // the summary call's usage is part of the turn's usage
+        long prompted = ofType(events, "token_usage").stream().mapToLong(e -> e.path("prompt_tokens").asLong()).sum();
+        assertEquals(prompted, last(events).path("result").path("usage").path("prompt_tokens").asLong());
+        assertEquals(3, ofType(events, "token_usage").size(), "summary + two loop calls");
 
         // the stored transcript is append-only: the seeded messages are unchanged
         JsonNode after = messages(id);

@@ -83,6 +83,17 @@ class ContextResourceTest {
     }
 
     @Test
+    void budgetFollowsTheSessionModel() {
+        String id = given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString(),
+                "model", "anthropic/claude-sonnet-4-20250514")).post("/api/sessions").then().statusCode(201)
+                .extract().path("id");
+        JsonNode c = context(id);
+        assertEquals("anthropic/claude-sonnet-4-20250514", c.path("model").asText());
+        assertEquals(200_000, c.path("window").asLong());
+        assertEquals(170_784, c.path("budget").asLong());
+    }
+
+    @Test
     void budgetTokensOfThePolicyLowersTheBudget() {
         String id = createSession();
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> new dev.tether.session.SessionMetadata(m.directory(),

@@ -99,9 +99,9 @@ public final class Titles {
             return Optional.empty();
         }
         for (String line : reply.split("\\R")) {
-            String t = stripEnds(line);
-            if (!t.isEmpty()) {
-                String n = normalise(t);
+            // the first non-blank line is the title; one that trims to nothing makes the reply empty (§8.2)
+            if (!line.isBlank()) {
+                String n = normalise(stripEnds(line));
                 return n.isEmpty() ? Optional.empty() : Optional.of(lengthRule(n));
             }
         }

@@ -14,8 +14,8 @@ import java.util.concurrent.Semaphore;
 @ApplicationScoped
 public class SlowTool implements Tool {
 
-    static final String NAME = "test_slow";
-    static final Semaphore STARTED = new Semaphore(0);
+    public static final String NAME = "test_slow";
+    public static final Semaphore STARTED = new Semaphore(0);
 
     @Override
     public String name() {

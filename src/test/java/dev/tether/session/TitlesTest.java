@@ -39,6 +39,8 @@ class TitlesTest {
         assertEquals(Optional.of("Fix Date Parser Bug"), Titles.cleanAiReply("\"Fix Date Parser Bug.\"\nmore text"));
         assertEquals(Optional.of("Ship it"), Titles.cleanAiReply("\n  `Ship it`..  \n"));
         assertEquals(Optional.empty(), Titles.cleanAiReply(" \"\" \n ... "));
+        // the first non-blank line is the title even when it trims to nothing: then the heuristic applies
+        assertEquals(Optional.empty(), Titles.cleanAiReply("\n  \"...\"  \nA title would go here."));
     }
 
     @Test

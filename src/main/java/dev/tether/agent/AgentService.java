@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class AgentService {
 
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AgentService.class);
 
     private final SessionStore store;
@@ -275,7 +276,22 @@ public class AgentService {
         };
     }
 
+    /**
+     * Graceful shutdown: running turns are aborted so that each persists its transcript (every tool call paired) and
+     * records its terminal {@code done} event before the process exits; queued prompts do not start.
+     */
     void shutdown(@Observes ShutdownEvent event) {
+        int aborted = turns.abortAll();
+        turnThreads.shutdown();
+        try {
+            if (!turnThreads.awaitTermination(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warnf("%d turn(s) did not end within %s of shutdown", active.get(), SHUTDOWN_GRACE);
+            } else if (aborted > 0) {
+                LOG.infof("aborted %d running turn(s) for shutdown", aborted);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         turnThreads.shutdownNow();
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.Semaphore;
 public class TurnRegistry {
 
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     private static final class Slot {
         // a semaphore, not a lock: the slot is taken on the request thread and released on the turn thread
@@ -56,6 +57,10 @@ public class TurnRegistry {
             } else if (!slot.lock.tryAcquire()) {
                 throw new SessionBusyException("A turn is already running on session " + sessionId);
             }
+            if (closing) {
+                slot.lock.release();
+                throw new SessionBusyException("The service is shutting down");
+            }
             // the slot may have been retired between lookup and locking; then take the current one
             if (slots.get(sessionId) == slot) {
                 return new Turn(sessionId, slot);
@@ -68,6 +73,22 @@ public class TurnRegistry {
     public boolean isRunning(String sessionId) {
         Slot slot = slots.get(sessionId);
         return slot != null && slot.running != null;
+    }
+
+    /**
+     * Shutdown: refuses new turns (also queued ones that have not started) and cancels every running turn, which then
+     * ends as {@code aborted} with its terminal event. Returns how many were cancelled.
+     */
+    public int abortAll() {
+        closing = true;
+        int n = 0;
+        for (Slot slot : slots.values()) {
+            Cancellation c = slot.running;
+            if (c != null && c.cancel()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Cancels the running turn; false when none runs. */

@@ -95,7 +95,10 @@ public class AuxiliaryCaller implements AutoCloseable {
 
     private static <T> T await(Future<T> future, Duration timeout, Cancellation cancellation) {
         try (AutoCloseable ignored = cancellation.onCancel(() -> future.cancel(true))) {
-            return timeout == null ? future.get() : future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            T value = timeout == null ? future.get() : future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // an answer that raced a cancellation is discarded: the turn stops at this cancellation point
+            cancellation.check();
+            return value;
         } catch (CancellationException e) {
             throw new Cancellation.CancelledException();
         } catch (TimeoutException e) {

@@ -104,9 +104,20 @@ class RestartReplayIT {
                 assertEquals(firstDurable, journal.subList(0, firstDurable.size()));
                 assertTrue(second.stream().anyMatch(f -> f.event().equals("thinking")),
                         "the reconnected client followed the next turn live");
+                // the graceful shutdown aborted the interrupted turn and recorded its terminal event
+                assertTrue(journal.stream().anyMatch(PRE_RESTART_ABORTED), "the stopped turn ended as aborted");
             }
         }
     }
+
+    private static final Predicate<Frame> PRE_RESTART_ABORTED = f -> {
+        try {
+            return f.event().equals("done")
+                    && JSON.readTree(f.data()).get("result").get("terminal_reason").asText().equals("aborted");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    };
 
     private static boolean isDoneWithText(Frame f, String text) {
         if (!f.event().equals("done")) {

@@ -118,7 +118,7 @@ public abstract class HttpProvider implements Provider {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         http.close();
     }
 }

@@ -11,7 +11,7 @@ import dev.tether.provider.http.ProviderHttp;
 import dev.tether.provider.http.SseEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client). Stream chunks are emitted on a
  * Vert.x event-loop thread: move blocking work off it ({@code emitOn}).
  */
-@ApplicationScoped
+@Singleton // no client proxy: the shared HttpProvider base has no no-args constructor
 @Identifier("openai")
 public class OpenAiProvider extends HttpProvider {
 

@@ -161,25 +161,6 @@ final class StreamAccumulator {
         return new CompletionResponse(new Message(Role.ASSISTANT, parts), usage, finishReason);
     }
 
-    /** Normalises a non-streaming response the same way. */
-    static CompletionResponse normalise(CompletionResponse response) {
-        String thinking = null;
-        String signature = null;
-        StringBuilder text = new StringBuilder();
-        List<ContentPart.ToolCall> calls = new ArrayList<>();
-        for (ContentPart p : response.message().content()) {
-            if (p instanceof ContentPart.Thinking t) {
-                thinking = thinking == null ? t.text() : thinking + t.text();
-                signature = signature == null ? t.signature() : signature;
-            } else if (p instanceof ContentPart.Text t) {
-                text.append(t.text());
-            } else if (p instanceof ContentPart.ToolCall c) {
-                calls.add(c);
-            }
-        }
-        return assemble(thinking, signature, text.toString(), calls, response.usage(), response.finishReason());
-    }
-
     /** An empty response: no text, no thinking, no tool calls (retryable, §3.7). */
     static boolean isEmpty(CompletionResponse response) {
         for (ContentPart p : response.message().content()) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -61,38 +60,12 @@ public record Session(String id, String title,
         return new Session(id, title, createdAt, bump(now), newMetadata, agent, messages, toolUses, usage);
     }
 
-    public Session withUsage(Usage newUsage) {
-        return new Session(id, title, createdAt, updatedAt, metadata, agent, messages, toolUses, newUsage);
-    }
-
     public Session touched(Instant now) {
         return new Session(id, title, createdAt, bump(now), metadata, agent, messages, toolUses, usage);
-    }
-
-    public Session withMessage(Message message, Instant now) {
-        List<Message> list = new ArrayList<>(messages.size() + 1);
-        list.addAll(messages);
-        list.add(message);
-        return new Session(id, title, createdAt, bump(now), metadata, agent, list, toolUses, usage);
-    }
-
-    public Session withToolUse(ToolUse toolUse) {
-        List<ToolUse> list = new ArrayList<>(toolUses.size() + 1);
-        list.addAll(toolUses);
-        list.add(toolUse);
-        return new Session(id, title, createdAt, updatedAt, metadata, agent, messages, list, usage);
     }
 
     /** The summary used by listings. */
     public SessionSummary summary() {
         return new SessionSummary(id, title, createdAt, updatedAt, messages.size(), agent, metadata.directory());
-    }
-
-    /** Display label (§8.3): the title, else the first 8 characters of the id, else {@code new}. */
-    public String label() {
-        if (title != null && !title.isBlank()) {
-            return title;
-        }
-        return id.isEmpty() ? "new" : id.substring(0, Math.min(8, id.length()));
     }
 }

@@ -34,25 +34,10 @@ public class BashTool extends BuiltinTool {
             .integer("timeout", DEFAULT_TIMEOUT_SECS, 1, MAX_TIMEOUT_SECS, "Timeout in seconds (1-600, default 120)")
             .build();
 
-    @Override
-    public String name() {
-        return "bash";
-    }
-
-    @Override
-    public String description() {
-        return "Run a shell command (bash -c) in the workspace root. stdout and stderr are merged; output over "
-                + "100,000 bytes keeps the first and last 50,000. Non-zero exit codes fail the call.";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
+    public BashTool() {
+        super("bash", "Run a shell command (bash -c) in the workspace root. stdout and stderr are merged; output over "
+                        + "100,000 bytes keeps the first and last 50,000. Non-zero exit codes fail the call.",
+                SCHEMA, false);
     }
 
     @Override

@@ -12,6 +12,39 @@ import java.nio.file.NotDirectoryException;
  */
 public abstract class BuiltinTool implements Tool {
 
+    private final String name;
+    private final String description;
+    private final ObjectNode schema;
+    private final boolean readOnly;
+
+    protected BuiltinTool(String name, String description, ObjectNode schema, boolean readOnly) {
+        this.name = name;
+        this.description = description;
+        this.schema = schema;
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final String description() {
+        return description;
+    }
+
+    /** A copy: callers may not change the tool's schema. */
+    @Override
+    public final ObjectNode parameters() {
+        return schema.deepCopy();
+    }
+
+    @Override
+    public final boolean readOnly() {
+        return readOnly;
+    }
+
     @Override
     public final OutputKind outputKind() {
         return OutputKind.EXACT;

@@ -21,25 +21,10 @@ public class EditTool extends BuiltinTool {
             .bool("replace_all", false, "Replace every occurrence")
             .build();
 
-    @Override
-    public String name() {
-        return "edit";
-    }
-
-    @Override
-    public String description() {
-        return "Replace exact text in an existing file of the workspace. old_string must match exactly once, "
-                + "or set replace_all.";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
+    public EditTool() {
+        super("edit", "Replace exact text in an existing file of the workspace. old_string must match exactly once, "
+                        + "or set replace_all.",
+                SCHEMA, false);
     }
 
     @Override

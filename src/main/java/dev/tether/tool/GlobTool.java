@@ -24,25 +24,10 @@ public class GlobTool extends BuiltinTool {
             .integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "Maximum number of paths (at most 1000)")
             .build();
 
-    @Override
-    public String name() {
-        return "glob";
-    }
-
-    @Override
-    public String description() {
-        return "Find files of the workspace by glob pattern, matched against paths relative to 'path'. "
-                + "Returns workspace-relative paths, sorted; .git is skipped.";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
+    public GlobTool() {
+        super("glob", "Find files of the workspace by glob pattern, matched against paths relative to 'path'. "
+                        + "Returns workspace-relative paths, sorted; .git is skipped.",
+                SCHEMA, true);
     }
 
     @Override

@@ -32,25 +32,10 @@ public class GrepTool extends BuiltinTool {
             .integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, "Maximum number of matching lines (at most 1000)")
             .build();
 
-    @Override
-    public String name() {
-        return "grep";
-    }
-
-    @Override
-    public String description() {
-        return "Search the text files of the workspace line by line for a regular expression (or literal text). "
-                + "Output lines are path:line:text; binaries, files over 10 MiB and .git are skipped.";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
+    public GrepTool() {
+        super("grep", "Search the text files of the workspace line by line for a regular expression (or literal text). "
+                        + "Output lines are path:line:text; binaries, files over 10 MiB and .git are skipped.",
+                SCHEMA, true);
     }
 
     @Override

@@ -20,25 +20,10 @@ public class ListTool extends BuiltinTool {
             .string("path", ".", "Directory to list, relative to the workspace (default: the workspace root)")
             .build();
 
-    @Override
-    public String name() {
-        return "list";
-    }
-
-    @Override
-    public String description() {
-        return "List the entries of one directory of the workspace, sorted by name; directories end with '/'. "
-                + "Dot-files are included, .git is skipped.";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
+    public ListTool() {
+        super("list", "List the entries of one directory of the workspace, sorted by name; directories end with '/'. "
+                        + "Dot-files are included, .git is skipped.",
+                SCHEMA, true);
     }
 
     @Override

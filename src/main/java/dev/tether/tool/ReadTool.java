@@ -24,24 +24,9 @@ public class ReadTool extends BuiltinTool {
             .integer("limit", MAX_LINES, 1, MAX_LINES, "Number of lines to return (at most 2000)")
             .build();
 
-    @Override
-    public String name() {
-        return "read";
-    }
-
-    @Override
-    public String description() {
-        return "Read a text file of the workspace as numbered lines (up to 2000 per call; use offset to continue).";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
+    public ReadTool() {
+        super("read", "Read a text file of the workspace as numbered lines (up to 2000 per call; use offset to continue).",
+                SCHEMA, true);
     }
 
     @Override

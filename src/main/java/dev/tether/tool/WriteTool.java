@@ -17,24 +17,9 @@ public class WriteTool extends BuiltinTool {
             .string("content", true, "The complete new content of the file")
             .build();
 
-    @Override
-    public String name() {
-        return "write";
-    }
-
-    @Override
-    public String description() {
-        return "Create or overwrite a file of the workspace with the given content (parent directories are created).";
-    }
-
-    @Override
-    public ObjectNode parameters() {
-        return SCHEMA.deepCopy();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
+    public WriteTool() {
+        super("write", "Create or overwrite a file of the workspace with the given content (parent directories are created).",
+                SCHEMA, false);
     }
 
     @Override

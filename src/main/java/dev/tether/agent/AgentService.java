@@ -250,7 +250,7 @@ public class AgentService {
             ResolvedModel model = checked.modelOverride() != null ? checked.model()
                     : models.resolve(session.metadata().model());
             TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
-                    checked.modelOverride(), checked.maxSteps(), session.usage(), idleTimeout(model),
+                    checked.modelOverride(), checked.maxSteps(), session.usage(), model.provider().streamIdleTimeout(),
                     toolDefinitions());
             return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
                     Clock.systemUTC()).run();
@@ -267,13 +267,6 @@ public class AgentService {
         } catch (RuntimeException e) {
             LOG.warnf(e, "session %s: snapshot rewrite failed; the journal keeps the turn", sessionId);
         }
-    }
-
-    private Duration idleTimeout(ResolvedModel model) {
-        return switch (model.provider().name()) {
-            case "anthropic" -> config.providers().anthropic().streamIdleTimeout();
-            default -> config.providers().openai().streamIdleTimeout();
-        };
     }
 
     /**

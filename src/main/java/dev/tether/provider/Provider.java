@@ -1,12 +1,16 @@
 package dev.tether.provider;
 
 import io.smallrye.mutiny.Multi;
+import java.time.Duration;
 
 /**
  * A model provider (spec §11), discovered as a CDI bean with {@code @Identifier("<name>")}. Implementations speak
  * the vendor's wire protocol; failures surface as {@link ProviderException}, already classified.
  */
 public interface Provider {
+
+    /** Stream idle timeout when a provider does not configure one (spec §3.8). */
+    Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(300);
 
     /** The provider name used in selectors, e.g. {@code openai}. */
     String name();
@@ -16,6 +20,11 @@ public interface Provider {
 
     /** The model used when only the provider is named. */
     String defaultModel();
+
+    /** A started stream that stays silent this long is restarted by the loop (spec §3.8). */
+    default Duration streamIdleTimeout() {
+        return DEFAULT_STREAM_IDLE_TIMEOUT;
+    }
 
     /**
      * Streams one completion. The returned {@code Multi} fails with a {@link ProviderException}; cancelling the

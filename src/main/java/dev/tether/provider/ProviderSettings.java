@@ -15,7 +15,8 @@ import java.util.Map;
  * @param noTemperatureModels case-insensitive substrings of model ids that reject {@code temperature}
  */
 public record ProviderSettings(String baseUrl, String apiKey, String defaultModel, Map<String, String> headers,
-                               Duration connectTimeout, Duration requestTimeout, List<String> noTemperatureModels) {
+                               Duration connectTimeout, Duration requestTimeout, List<String> noTemperatureModels,
+                               Duration streamIdleTimeout) {
 
     /** Reasoning models of OpenAI reject {@code temperature}; used when the config key is unset. */
     public static final List<String> DEFAULT_NO_TEMPERATURE_MODELS = List.of("o1", "o3", "o4-mini", "gpt-5");
@@ -26,19 +27,20 @@ public record ProviderSettings(String baseUrl, String apiKey, String defaultMode
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         requestTimeout = requestTimeout == null ? Duration.ofSeconds(300) : requestTimeout;
+        streamIdleTimeout = streamIdleTimeout == null ? Provider.DEFAULT_STREAM_IDLE_TIMEOUT : streamIdleTimeout;
         noTemperatureModels = noTemperatureModels == null ? DEFAULT_NO_TEMPERATURE_MODELS
                 : List.copyOf(noTemperatureModels);
     }
 
     /** Settings for a base URL and key with defaults for everything else. */
     public static ProviderSettings of(String baseUrl, String apiKey) {
-        return new ProviderSettings(baseUrl, apiKey, null, Map.of(), null, null, null);
+        return new ProviderSettings(baseUrl, apiKey, null, Map.of(), null, null, null, null);
     }
 
     public static ProviderSettings from(TetherConfig.Provider config) {
         return new ProviderSettings(config.baseUrl().orElse(null), config.apiKey().orElse(null),
                 config.defaultModel().orElse(null), config.headers(), config.connectTimeout(),
-                config.requestTimeout(), config.noTemperatureModels().orElse(null));
+                config.requestTimeout(), config.noTemperatureModels().orElse(null), config.streamIdleTimeout());
     }
 
     /** The model used when only the provider is named: the configured one, else {@code builtIn}. */

@@ -76,7 +76,7 @@ class ProviderRegistryTest {
         assertEquals("anthropic", a.provider().name());
         assertEquals("claude-sonnet-4-20250514", a.modelId());
         Provider custom = new AnthropicProvider(new ProviderSettings("https://api.anthropic.com", "ak",
-                "claude-opus-4-1", Map.of(), null, null, null), vertx);
+                "claude-opus-4-1", Map.of(), null, null, null, null), vertx);
         assertEquals("claude-opus-4-1", registry(Optional.empty(), custom).resolve("anthropic").modelId());
         assertEquals("claude-opus-4-1", registry(Optional.empty(), custom).resolve("anthropic/").modelId());
     }

@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Multi;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -72,6 +73,11 @@ public abstract class HttpProvider implements Provider {
     @Override
     public String defaultModel() {
         return settings.defaultModelOr(builtInDefaultModel);
+    }
+
+    @Override
+    public Duration streamIdleTimeout() {
+        return settings.streamIdleTimeout();
     }
 
     @Override

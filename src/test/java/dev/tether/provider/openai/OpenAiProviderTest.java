@@ -53,7 +53,7 @@ class OpenAiProviderTest {
         vertx = Vertx.vertx();
         llm = FakeLlmServer.start();
         provider = new OpenAiProvider(new ProviderSettings(llm.openAiBaseUrl(), "sk-test-secret", null,
-                Map.of("X-Title", "tether"), Duration.ofSeconds(2), Duration.ofSeconds(10), null), vertx);
+                Map.of("X-Title", "tether"), Duration.ofSeconds(2), Duration.ofSeconds(10), null, null), vertx);
     }
 
     @AfterAll
@@ -209,7 +209,7 @@ class OpenAiProviderTest {
         assertTrue(body.path("max_tokens").isMissingNode());
 
         OpenAiProvider custom = new OpenAiProvider(new ProviderSettings(llm.openAiBaseUrl(), "k", null, Map.of(),
-                null, null, List.of("Special")), vertx);
+                null, null, List.of("Special"), null), vertx);
         try {
             custom.complete(request("my-special-model"));
             assertTrue(llm.takeRequest(WAIT).json().path("temperature").isMissingNode());

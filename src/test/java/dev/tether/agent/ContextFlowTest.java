@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
 import static io.restassured.RestAssured.given;
@@ -67,9 +68,7 @@ class ContextFlowTest {
     @BeforeEach
     void setUp() throws Exception {
         llm = new RoutedLlm(server);
-        Files.createDirectories(Path.of("target"));
-        workspace = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ws-").toRealPath();
-        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        workspace = Workspaces.withHello();
     }
 
     // ---------------------------------------------------------------- scenarios 30 and 32

@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -63,9 +64,7 @@ class LiveEventsTest {
     @BeforeEach
     void setUp() throws Exception {
         script = new ScriptedLlm(llm);
-        Files.createDirectories(Path.of("target"));
-        workspace = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ws-events-").toRealPath();
-        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        workspace = Workspaces.withHello();
     }
 
     /** Spec §5.3 order and every field, for a turn with two tool round trips on a new session. */

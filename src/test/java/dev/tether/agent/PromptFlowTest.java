@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,9 +44,7 @@ class PromptFlowTest {
     @BeforeEach
     void setUp() throws Exception {
         script = new ScriptedLlm(llm);
-        Files.createDirectories(Path.of("target"));
-        workspace = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ws-").toRealPath();
-        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        workspace = Workspaces.withHello();
         Files.createDirectory(workspace.resolve("src"));
     }
 

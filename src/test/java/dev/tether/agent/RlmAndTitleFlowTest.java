@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
 import static io.restassured.RestAssured.given;
@@ -60,8 +61,7 @@ class RlmAndTitleFlowTest {
     @BeforeEach
     void setUp() throws Exception {
         llm = new RoutedLlm(server);
-        Files.createDirectories(Path.of("target"));
-        workspace = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ws-").toRealPath();
+        workspace = Workspaces.create();
         Files.writeString(workspace.resolve("service.log"), BulkTool.OUTPUT);
     }
 

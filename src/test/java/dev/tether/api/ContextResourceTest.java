@@ -1,5 +1,6 @@
 package dev.tether.api;
 
+import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
 import static io.restassured.RestAssured.given;
@@ -62,8 +63,7 @@ class ContextResourceTest {
     @BeforeEach
     void setUp() throws Exception {
         llm = new RoutedLlm(server);
-        Files.createDirectories(Path.of("target"));
-        workspace = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ws-").toRealPath();
+        workspace = Workspaces.create();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.tether.api;
 
+import dev.tether.testing.SseClient;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,22 +24,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.common.WithTestResource;
 import dev.tether.testing.FakeLlmResource;
 import jakarta.inject.Inject;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +45,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(FakeLlmResource.class) // shares the application of the loop tests
 class EventsResourceTest {
 
-    private static final int WAIT_S = 20;
 
     @Inject
     SessionBuses buses;
@@ -68,83 +58,10 @@ class EventsResourceTest {
     @TestHTTPResource("/api/sessions/")
     URI sessions;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    /** One SSE frame as read from the wire. */
-    record Frame(String event, String id, String data, String comment) {
-    }
-
-    /** Reads frames on its own thread; {@code pace} (when set) is taken once per frame, to read slowly. */
-    final class SseReader implements AutoCloseable {
-        final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-        final InputStream body;
-        final Thread thread;
-
-        SseReader(String sessionId, Map<String, String> headers, String query, Semaphore pace) throws Exception {
-            HttpRequest.Builder req = HttpRequest.newBuilder(sessions.resolve(sessionId + "/events" + query))
-                    .header("Accept", "text/event-stream");
-            headers.forEach(req::header);
-            HttpResponse<InputStream> response = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode());
-            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
-            body = response.body();
-            thread = new Thread(() -> read(pace), "sse-reader");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void read(Semaphore pace) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                Map<String, String> fields = new HashMap<>();
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.isEmpty()) {
-                        if (!fields.isEmpty()) {
-                            if (pace != null && !fields.containsKey("")) {
-                                pace.acquire();
-                            }
-                            frames.add(new Frame(fields.get("event"), fields.get("id"), fields.get("data"),
-                                    fields.get("")));
-                        }
-                        fields = new HashMap<>();
-                        continue;
-                    }
-                    int colon = line.indexOf(':');
-                    String name = colon < 0 ? line : line.substring(0, colon);
-                    String value = colon < 0 ? "" : line.substring(colon + 1);
-                    if (value.startsWith(" ")) {
-                        value = value.substring(1);
-                    }
-                    fields.merge(name, value, (a, b) -> a + "\n" + b);
-                }
-            } catch (Exception e) {
-                // closed by the test
-            }
-        }
-
-        /** The next event frame (keep-alive comments skipped). */
-        Frame next() throws InterruptedException {
-            for (; ; ) {
-                Frame f = frames.poll(WAIT_S, TimeUnit.SECONDS);
-                assertNotNull(f, "no frame within " + WAIT_S + " s");
-                if (f.event() != null) {
-                    return f;
-                }
-            }
-        }
-
-        /** Waits for the first comment: the response head is out and the subscription is registered. */
-        SseReader awaitFollowing() throws InterruptedException {
-            Frame f = frames.poll(WAIT_S, TimeUnit.SECONDS);
-            assertNotNull(f);
-            assertEquals("following", f.comment());
-            return this;
-        }
-
-        @Override
-        public void close() throws Exception {
-            body.close();
-        }
+    /** Follows {@code GET /events} of a session; {@code pace} (when set) is taken once per frame, to read slowly. */
+    private SseClient follow(String sessionId, Map<String, String> headers, String query, Semaphore pace)
+            throws Exception {
+        return SseClient.get(sessions.resolve(sessionId + "/events" + query), headers, pace);
     }
 
     private String newSession() {
@@ -169,7 +86,7 @@ class EventsResourceTest {
                 new SessionEvent.TokenEstimate(TokenSource.ROOT, "openai/gpt-4o", 3120, 105984),
                 new SessionEvent.TextChunk("Let me\nlook."), new SessionEvent.TextComplete("Let me\nlook."),
                 new SessionEvent.ToolCallStart("call_a1", "read", "{\"path\":\"a\"}"), done());
-        try (SseReader reader = new SseReader(id, Map.of(), "", null).awaitFollowing()) {
+        try (SseClient reader = follow(id, Map.of(), "", null).awaitFollowing()) {
             List<Long> seqs = new ArrayList<>();
             try (SessionWriter writer = store.openWriter(id);
                  SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
@@ -178,7 +95,7 @@ class EventsResourceTest {
                 }
             }
             for (int i = 0; i < events.size(); i++) {
-                Frame f = reader.next();
+                SseClient.Frame f = reader.next();
                 SessionEvent e = events.get(i);
                 assertEquals(e.type(), f.event());
                 assertEquals(json(e), f.data(), "exact event JSON");
@@ -204,7 +121,7 @@ class EventsResourceTest {
         try (SessionWriter writer = store.openWriter(id);
              SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
             String lastSeen;
-            try (SseReader first = new SseReader(id, Map.of(), "", null).awaitFollowing()) {
+            try (SseClient first = follow(id, Map.of(), "", null).awaitFollowing()) {
                 bus.emit(new SessionEvent.TextComplete("one"));
                 bus.emit(new SessionEvent.TextComplete("two"));
                 first.next();
@@ -215,12 +132,12 @@ class EventsResourceTest {
                 bus.emit(new SessionEvent.TextChunk("chunk " + i));
                 bus.emit(new SessionEvent.TextComplete("t" + i));
             }
-            try (SseReader again = new SseReader(id, Map.of("Last-Event-ID", lastSeen), "", null).awaitFollowing()) {
+            try (SseClient again = follow(id, Map.of("Last-Event-ID", lastSeen), "", null).awaitFollowing()) {
                 bus.emit(new SessionEvent.TextComplete("live"));
                 List<String> texts = new ArrayList<>();
                 List<Long> ids = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    Frame f = again.next();
+                    SseClient.Frame f = again.next();
                     assertEquals("text_complete", f.event(), "replay holds durable events only");
                     texts.add(mapper.readTree(f.data()).get("text").asText());
                     ids.add(Long.parseLong(f.id()));
@@ -232,7 +149,7 @@ class EventsResourceTest {
                 assertTrue(ids.get(0) > Long.parseLong(lastSeen));
             }
             // ?after=N does the same when no header is sent.
-            try (SseReader after = new SseReader(id, Map.of(), "?after=" + lastSeen, null)) {
+            try (SseClient after = follow(id, Map.of(), "?after=" + lastSeen, null)) {
                 assertEquals("t3", mapper.readTree(after.next().data()).get("text").asText());
             }
         }
@@ -267,7 +184,7 @@ class EventsResourceTest {
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         clock.scheduleAtFixedRate(() -> pace.release(), 0, 1, TimeUnit.SECONDS);
         String big = "x".repeat(8 * 1024); // 2000 × 8 KiB: far beyond socket buffers
-        try (SseReader slow = new SseReader(id, Map.of(), "", pace).awaitFollowing();
+        try (SseClient slow = follow(id, Map.of(), "", pace).awaitFollowing();
              SessionWriter writer = store.openWriter(id);
              SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
             List<Long> durableSeqs = new ArrayList<>();
@@ -277,14 +194,14 @@ class EventsResourceTest {
                 }
                 durableSeqs.add(bus.emitAndGetSeq(new SessionEvent.TextComplete("t" + d)));
             }
-            int readWhileEmitting = slow.frames.size();
+            int readWhileEmitting = slow.buffered();
             assertTrue(readWhileEmitting < 100, "emission finished while the slow reader had read "
                     + readWhileEmitting + " of 2020 frames");
             clock.shutdownNow();
             pace.release(1_000_000);
             List<Long> got = new ArrayList<>();
             while (got.size() < 20) {
-                Frame f = slow.next();
+                SseClient.Frame f = slow.next();
                 if (f.id() != null) {
                     got.add(Long.parseLong(f.id()));
                 }

@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,12 +59,12 @@ class LiveEventsTest {
     @TestHTTPResource("/api/sessions/")
     URI sessions;
 
-    private ScriptedLlm script;
+    private RoutedLlm routed;
     private Path workspace;
 
     @BeforeEach
     void setUp() throws Exception {
-        script = new ScriptedLlm(llm);
+        routed = new RoutedLlm(llm);
         workspace = Workspaces.withHello();
     }
 
@@ -71,7 +72,7 @@ class LiveEventsTest {
     @Test
     void promptStreamOfTwoToolRoundTripsFollowsTheSpecOrderWithEveryField() throws Exception {
         String id = createSession();
-        script.loop(Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":", "\"a.txt\"}").usage(100, 10, 30L, null),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":", "\"a.txt\"}").usage(100, 10, 30L, null),
                 Reply.text("Listing.").toolCall("call_l", "list", "{}").usage(150, 12),
                 Reply.text("It says ", "hello.").usage(200, 8));
         List<Frame> frames = promptStream(id, "What does a.txt say?");
@@ -167,7 +168,7 @@ class LiveEventsTest {
     @Test
     void scenario6OneStepTurnOnANewSession() throws Exception {
         String id = createSession();
-        script.loop(Reply.text("Hi ", "there"));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi ", "there"));
         List<Frame> frames = promptStream(id, "hello");
         assertEquals(List.of("token_estimate", "token_usage", "thinking", "token_estimate", "text_chunk",
                 "token_usage", "usage_report", "text_complete", "done"), collapsedTypes(frames));
@@ -181,7 +182,7 @@ class LiveEventsTest {
         assertEquals("Scripted title", session(id).get("title").asText());
 
         // The same prompt answered as JSON gives the same result semantics (second turn: no title call now).
-        script.loop(Reply.text("Hi again"));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi again"));
         JsonNode json = promptJson(id, "hello");
         assertEquals(result.get("session_id"), json.get("session_id"));
         assertEquals(Set.of("text", "session_id", "terminal_reason", "steps", "usage", "error"), fieldNames(json));
@@ -195,7 +196,7 @@ class LiveEventsTest {
     @Test
     void scenario26EveryCallHasAnEstimateBeforeAndAUsageAfter() throws Exception {
         String id = createSession();
-        script.loop(Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
         List<Frame> frames = promptStream(id, "hello");
         List<String> tokenEvents = frames.stream().map(Frame::event)
                 .filter(t -> t.equals("token_estimate") || t.equals("token_usage")).toList();
@@ -217,7 +218,7 @@ class LiveEventsTest {
     @Test
     void reconnectingWithLastEventIdMidTurnLosesAndRepeatsNothing() throws Exception {
         String id = createSession();
-        script.loop(Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
                 // a slow second step: the client is back while it streams
                 Reply.text("Listing", " the", " files", " now", " and", " then", " I", " will", " answer", ".")
                         .toolCall("call_l", "list", "{}").chunkDelay(Duration.ofMillis(300)),
@@ -266,7 +267,7 @@ class LiveEventsTest {
         for (int i = 0; i < deltas.length; i++) {
             deltas[i] = "x".repeat(2048); // snapshots grow to 240 KiB: ~15 MB of text_chunk, beyond socket buffers
         }
-        script.loop(Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
                 Reply.text(deltas).toolCall("call_l", "list", "{}"), Reply.text("It says hello."));
         Semaphore pace = new Semaphore(0);
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();

@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -38,12 +39,12 @@ class PromptFlowTest {
     @InjectFakeLlm
     FakeLlmServer llm;
 
-    private ScriptedLlm script;
+    private RoutedLlm routed;
     private Path workspace;
 
     @BeforeEach
     void setUp() throws Exception {
-        script = new ScriptedLlm(llm);
+        routed = new RoutedLlm(llm);
         workspace = Workspaces.withHello();
         Files.createDirectory(workspace.resolve("src"));
     }
@@ -51,7 +52,7 @@ class PromptFlowTest {
     @Test
     void listFilesThenAnswerOverOpenAi() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.toolCall("call_1", "list", "{\"pa", "th\":\".\"}"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("call_1", "list", "{\"pa", "th\":\".\"}"),
                 Reply.text("The workspace has ", "a.txt and src/.").usage(120, 9));
         JsonNode result = prompt(id, Map.of("message", "List the files in the current directory"));
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -73,7 +74,7 @@ class PromptFlowTest {
         assertTrue(session.get("tool_uses").get(0).get("success").asBoolean());
 
         // the second loop request carries the real listing back to the model as a tool message
-        RecordedRequest second = script.loopRequests().get(1);
+        RecordedRequest second = routed.requests(RoutedLlm.Kind.LOOP).get(1);
         JsonNode sent = second.messages();
         JsonNode last = sent.get(sent.size() - 1);
         assertEquals("tool", last.get("role").asText());
@@ -86,7 +87,7 @@ class PromptFlowTest {
     @Test
     void sameFlowOverAnthropic() throws Exception {
         String id = createSession("anthropic/claude-sonnet-4-20250514");
-        script.loop(Reply.turn().thinkingSigned("sig-1", "Look at ", "the files.").toolCall("toolu_1", "list", "{}"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.turn().thinkingSigned("sig-1", "Look at ", "the files.").toolCall("toolu_1", "list", "{}"),
                 Reply.text("Two entries.").usage(300, 12, 100L, 20L));
         JsonNode result = prompt(id, Map.of("message", "List the files in the current directory"));
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -97,7 +98,7 @@ class PromptFlowTest {
         assertEquals("thinking", thinking.get("type").asText());
         assertEquals("Look at the files.", thinking.get("text").asText());
         assertEquals("sig-1", thinking.get("signature").asText());
-        RecordedRequest second = script.loopRequests().get(1);
+        RecordedRequest second = routed.requests(RoutedLlm.Kind.LOOP).get(1);
         assertEquals("/v1/messages", second.path());
         // tool results go back as a tool_result block of a user message
         JsonNode sent = second.messages();
@@ -110,7 +111,7 @@ class PromptFlowTest {
     @Test
     void invalidArgumentsAndUnknownToolsGiveFailingResultsAndTheLoopContinues() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.turn().toolCall("c1", "read", "{\"path\": \"a.t").toolCall("c2", "deploy", "{}"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("c1", "read", "{\"path\": \"a.t").toolCall("c2", "deploy", "{}"),
                 Reply.text("Recovered."));
         JsonNode result = prompt(id, Map.of("message", "Read a.txt"));
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -126,52 +127,52 @@ class PromptFlowTest {
     void stepLimitEndsWithMaxStepsAndEveryCallPaired() throws Exception {
         String id = createSession(null);
         for (int i = 0; i < 3; i++) {
-            script.loop(Reply.text("Looking.").toolCall("c" + i, "list", "{}"));
+            routed.script(RoutedLlm.Kind.LOOP, Reply.text("Looking.").toolCall("c" + i, "list", "{}"));
         }
         JsonNode result = prompt(id, Map.of("message", "Keep listing", "max_steps", 3));
         assertEquals("max_steps", result.get("terminal_reason").asText());
         assertEquals(3, result.get("steps").asInt());
         assertEquals("", result.get("text").asText());
         assertTrue(result.get("error").isNull());
-        assertEquals(3, script.loopRequests().size());
+        assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
         assertPaired(session(id).get("messages"));
     }
 
     @Test
     void unauthorizedEndsTheTurnAtOnceWithError() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.error(401, "invalid_request_error", "Incorrect API key provided"));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.error(401, "invalid_request_error", "Incorrect API key provided"));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("error", result.get("terminal_reason").asText());
         assertTrue(result.get("error").asText().contains("Incorrect API key"), result.toString());
-        assertEquals(1, script.loopRequests().size());
+        assertEquals(1, routed.requests(RoutedLlm.Kind.LOOP).size());
     }
 
     @Test
     void rateLimitWithRetryAfterAndServerErrorsAreRetried() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.error(429, "rate_limit_error", "slow down").retryAfter("1"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.error(429, "rate_limit_error", "slow down").retryAfter("1"),
                 Reply.error(500, "server_error", "boom"), Reply.text("Finally."));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Finally.", result.get("text").asText());
-        assertEquals(3, script.loopRequests().size());
+        assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
     }
 
     @Test
     void connectionResetAndEarlyEndAreRecovered() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.reset(), Reply.text("Hel", "lo").endEarlyAfter(1), Reply.text("Hello"));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.reset(), Reply.text("Hel", "lo").endEarlyAfter(1), Reply.text("Hello"));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Hello", result.get("text").asText());
-        assertEquals(3, script.loopRequests().size());
+        assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
     }
 
     @Test
     void stalledStreamIsRestarted() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.text("Hel", "lo").stallAfter(1), Reply.text("Hello"));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").stallAfter(1), Reply.text("Hello"));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Hello", result.get("text").asText());
@@ -183,7 +184,7 @@ class PromptFlowTest {
     @Test
     void abortDuringASlowToolPairsEveryCall() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.turn().toolCall("s1", SlowTool.NAME, "{}").toolCall("s2", "list", "{}"));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("s1", SlowTool.NAME, "{}").toolCall("s2", "list", "{}"));
         CompletableFuture<JsonNode> pending = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "go")));
         assertTrue(SlowTool.STARTED.tryAcquire(20, TimeUnit.SECONDS), "slow tool started");
         given().post("/api/sessions/" + id + "/abort").then().statusCode(200).body("aborted", equalTo(true));
@@ -201,7 +202,7 @@ class PromptFlowTest {
     @Test
     void secondConcurrentPromptIsRejectedOrQueued() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.text("fi", "r", "st").chunkDelay(Duration.ofMillis(500)), Reply.text("second"),
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("fi", "r", "st").chunkDelay(Duration.ofMillis(500)), Reply.text("second"),
                 Reply.text("third"));
         CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "one")));
         assertTrue(llm.awaitRequests(2, Duration.ofSeconds(20)), "first turn reached the model");
@@ -235,7 +236,7 @@ class PromptFlowTest {
     @Test
     void imagesBecomeImagePartsAfterTheText() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.text("Two images."));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Two images."));
         String png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==";
         prompt(id, Map.of("message", "compare", "images", List.of(Map.of("data_url", png), Map.of("data_url", png))));
         JsonNode parts = session(id).get("messages").get(0).get("content");
@@ -247,18 +248,18 @@ class PromptFlowTest {
     @Test
     void promptTooLongHalvesTheBudgetAndCompletes() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.error(400, "invalid_request_error", "This model's maximum context length is 128000 tokens")
+        routed.script(RoutedLlm.Kind.LOOP, Reply.error(400, "invalid_request_error", "This model's maximum context length is 128000 tokens")
                 .code("context_length_exceeded"), Reply.text("Fits now."));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals(1, result.get("steps").asInt());
-        assertEquals(2, script.loopRequests().size());
+        assertEquals(2, routed.requests(RoutedLlm.Kind.LOOP).size());
     }
 
     @Test
     void usageOfTheTurnIsTheSumOfAllCalls() throws Exception {
         String id = createSession(null);
-        script.loop(Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
+        routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         JsonNode usage = session(id).get("usage");
         assertEquals(result.get("usage"), usage);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
 import dev.tether.testing.Reply;
@@ -46,8 +47,8 @@ class RestartReplayIT {
         Path log = root.resolve("app.log");
 
         try (FakeLlmServer llm = FakeLlmServer.start()) {
-            ScriptedLlm script = new ScriptedLlm(llm);
-            script.loop(Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
+            RoutedLlm routed = new RoutedLlm(llm);
+            routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
                     // a slow second step: the process is stopped while it streams
                     Reply.text("Listing", " the", " files", " now", " and", " then", " I", " will", " answer", ".")
                             .toolCall("call_l", "list", "{}").chunkDelay(Duration.ofMillis(500)),
@@ -72,8 +73,8 @@ class RestartReplayIT {
             assertFalse(firstDurable.isEmpty());
             String lastSeen = firstDurable.get(firstDurable.size() - 1).id();
 
-            script = new ScriptedLlm(llm); // forget what the stopped turn did not consume
-            script.loop(Reply.text("Back again."));
+            routed = new RoutedLlm(llm); // forget what the stopped turn did not consume
+            routed.script(RoutedLlm.Kind.LOOP, Reply.text("Back again."));
             try (PackagedApp app = PackagedApp.start(data, workspace, llm, log)) {
                 List<Frame> second = new ArrayList<>();
                 try (SseClient again = SseClient.get(app.uri("/api/sessions/" + id + "/events"),

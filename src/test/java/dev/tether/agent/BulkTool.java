@@ -1,8 +1,8 @@
 package dev.tether.agent;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.tool.OutputKind;
+import dev.tether.tool.SchemaBuilder;
 import dev.tether.tool.Tool;
 import dev.tether.tool.ToolContext;
 import dev.tether.tool.ToolResult;
@@ -27,10 +27,7 @@ public class BulkTool implements Tool {
 
     @Override
     public ObjectNode parameters() {
-        ObjectNode schema = JsonNodeFactory.instance.objectNode();
-        schema.put("type", "object");
-        schema.putObject("properties");
-        return schema;
+        return SchemaBuilder.object().build();
     }
 
     @Override

@@ -91,16 +91,6 @@ public class AgentService {
         this.loopMetrics = new LoopMetrics(meters, tools);
     }
 
-    /** Runs a prompt and blocks until its turn ends; the preconditions throw before anything is appended. */
-    public SessionResult prompt(String sessionId, PromptRequest request) {
-        try {
-            return start(sessionId, request, bus -> {
-            }).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
-
     /**
      * Checks the preconditions (throwing 400/404/409/503 problems with no side effects), then starts the turn. With
      * {@code if_busy: reject} the turn slot is taken before this returns, so a concurrent prompt sees 409 at once.
@@ -137,10 +127,6 @@ public class AgentService {
             throw new SessionNotFoundException(sessionId);
         }
         return turns.abort(sessionId);
-    }
-
-    public boolean isRunning(String sessionId) {
-        return turns.isRunning(sessionId);
     }
 
     /**

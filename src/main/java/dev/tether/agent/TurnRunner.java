@@ -167,8 +167,8 @@ final class TurnRunner {
             Message assistant = response.message();
             emitter.emit(new SessionEvent.UsageReport(result.usage().promptTokens(), result.usage().completionTokens(),
                     result.durationMs(), prompt.model().selector()));
-            String thinking = partText(assistant, true);
-            String text = partText(assistant, false);
+            String thinking = thinkingText(assistant);
+            String text = assistant.text();
             if (!thinking.isEmpty()) {
                 emitter.emit(new SessionEvent.ThinkingComplete(thinking));
             }
@@ -271,12 +271,10 @@ final class TurnRunner {
         return next;
     }
 
-    private static String partText(Message m, boolean thinking) {
+    private static String thinkingText(Message m) {
         StringBuilder sb = new StringBuilder();
         for (ContentPart p : m.content()) {
-            if (thinking && p instanceof ContentPart.Thinking t) {
-                sb.append(t.text());
-            } else if (!thinking && p instanceof ContentPart.Text t) {
+            if (p instanceof ContentPart.Thinking t) {
                 sb.append(t.text());
             }
         }

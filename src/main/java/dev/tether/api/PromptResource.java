@@ -23,7 +23,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
- * Runs prompts (DESIGN.md §2). {@code Accept: application/json} answers the {@code SessionResult} when the turn
+ * Runs prompts (README, API). {@code Accept: application/json} answers the {@code SessionResult} when the turn
  * ends; {@code Accept: text/event-stream} streams the turn's events and ends after {@code done} or {@code error}.
  * The preconditions are checked before anything starts, so a rejected prompt is a plain problem response. A client
  * that disconnects from the stream does not cancel the turn unless it asked for that ({@code

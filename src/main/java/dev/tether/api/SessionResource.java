@@ -25,7 +25,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Session CRUD (DESIGN.md §2). Thin: validates parameters, calls the store, returns. Every store call blocks on file
+ * Session CRUD (README, API). Thin: validates parameters, calls the store, returns. Every store call blocks on file
  * I/O, so the resource runs on worker threads ({@link Blocking}), never on the event loop. Errors leave through
  * {@link ProblemMapper}.
  */

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * The embedded, file-based {@link SessionStore} (DESIGN.md §3). Under {@code ${tether.data-dir}/sessions/} each
+ * The embedded, file-based {@link SessionStore} (README, Storage). Under {@code ${tether.data-dir}/sessions/} each
  * session has a snapshot {@code <id>.json} (the Session JSON plus the journal sequence it includes), an append-only
  * journal {@code <id>.journal.jsonl} (one CRC-checked record per line, fsynced per append) and a lock file
  * {@code <id>.lock}. Load = snapshot + replay of journal records after the snapshot's sequence. Listing reads the

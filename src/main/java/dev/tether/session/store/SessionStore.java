@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Durable storage of sessions (DESIGN.md §3, spec §9). Every method validates the id before any path is built and
+ * Durable storage of sessions (spec §9). Every method validates the id before any path is built and
  * throws the {@code dev.tether.session} exceptions: invalid id, not found, unreadable session, store unavailable.
  * All methods block on I/O: never call them on the event loop.
  */

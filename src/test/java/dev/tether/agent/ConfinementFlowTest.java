@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,7 +103,7 @@ class ConfinementFlowTest {
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "read", "{\"path\":\"inside.txt\"}"),
                 Reply.text("Read it."));
         Map<String, String> before = outside.snapshot();
-        JsonNode result = PromptFlowTest.read(prompt(id, "application/json").then().statusCode(200).extract().asString());
+        JsonNode result = completedPrompt(id);
         assertEquals("completed", result.get("terminal_reason").asText());
         String toolOutput = lastToolResult(id);
         assertTrue(toolOutput.contains("inside the root"), toolOutput);
@@ -156,7 +157,7 @@ class ConfinementFlowTest {
         });
         Map<String, String> before = outside.snapshot();
 
-        JsonNode result = PromptFlowTest.read(prompt(id, "application/json").then().statusCode(200).extract().asString());
+        JsonNode result = completedPrompt(id);
         assertEquals("completed", result.get("terminal_reason").asText());
         JsonNode messages = session(id).get("messages");
         List<String> outputs = toolResults(messages);
@@ -181,7 +182,7 @@ class ConfinementFlowTest {
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("c1", "read", "{\"path\":\"inside.txt\"}")
                         .toolCall("c2", "write", "{\"path\":\"new/out.txt\",\"content\":\"made\"}"),
                 Reply.text("Done."));
-        JsonNode result = PromptFlowTest.read(prompt(id, "application/json").then().statusCode(200).extract().asString());
+        JsonNode result = completedPrompt(id);
         assertEquals("completed", result.get("terminal_reason").asText());
         List<String> outputs = toolResults(session(id).get("messages"));
         assertTrue(outputs.get(0).contains("inside the root"), outputs.get(0));
@@ -246,6 +247,10 @@ class ConfinementFlowTest {
                 .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
+    private static JsonNode completedPrompt(String id) {
+        return PromptFlowTest.read(prompt(id, "application/json").then().statusCode(200).extract().asString());
+    }
+
     private static Response prompt(String id, String accept) {
         return given().contentType(ContentType.JSON).accept(accept).body(Map.of("message", "Read secret.txt"))
                 .post("/api/sessions/" + id + "/prompt");
@@ -262,7 +267,7 @@ class ConfinementFlowTest {
     }
 
     private static List<String> toolResults(JsonNode messages) {
-        java.util.ArrayList<String> outputs = new java.util.ArrayList<>();
+        List<String> outputs = new ArrayList<>();
         for (JsonNode m : messages) {
             for (JsonNode part : m.get("content")) {
                 if (part.get("type").asText().equals("tool_result")) {

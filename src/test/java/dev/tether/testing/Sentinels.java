@@ -18,22 +18,15 @@ import java.util.stream.Stream;
 
 /**
  * Sentinel files in a directory outside the workspace root, for confinement tests (spec §4.5): {@code secret.txt},
- * {@code sub/nested.txt} and a file whose very name is the token, each holding a unique token. {@link #snapshot()}
- * records the tree (every entry, file hashes, link targets, never following links) so a test can prove that not a
- * byte was written there; {@link #assertNoLeak} that no tool result or answer carries the token (content or name).
+ * {@code sub/nested.txt} and a file whose very name is the token, each holding the unique {@code token}.
+ * {@link #snapshot()} records the tree (every entry, file hashes, link targets, never following links) so a test can
+ * prove that not a byte was written there; {@link #assertNoLeak} that no tool result or answer carries the token
+ * (content or name).
  */
-public final class Sentinels {
+public record Sentinels(Path dir, String token) {
 
     /** The file every confinement test tries to read, edit or overwrite. */
     public static final String SECRET = "secret.txt";
-
-    private final Path dir;
-    private final String token;
-
-    private Sentinels(Path dir, String token) {
-        this.dir = dir;
-        this.token = token;
-    }
 
     /** Creates {@code dir} (outside the root) with the sentinel files. */
     public static Sentinels plant(Path dir) throws IOException {
@@ -43,15 +36,6 @@ public final class Sentinels {
         Files.writeString(dir.resolve("sub/nested.txt"), "nested " + token + "\n");
         Files.writeString(dir.resolve(token + ".txt"), token);
         return new Sentinels(dir, token);
-    }
-
-    public Path dir() {
-        return dir;
-    }
-
-    /** The unique text in every sentinel file (and in one file name). */
-    public String token() {
-        return token;
     }
 
     /** Every entry under {@code dir}: relative path → {@code dir}, {@code link:<target>} or {@code file:<sha-256>}. */
@@ -88,7 +72,8 @@ public final class Sentinels {
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 return "dir";
             }
-            return "file:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+            return "file:" + HexFormat.of().formatHex(hash);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -42,7 +44,7 @@ class WorkspaceConfinementCampaignTest {
     private static final AtomicInteger CASES = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
     private static final AtomicInteger RAN_INSIDE = new AtomicInteger();
-    private static final Map<String, AtomicInteger> BY_GROUP = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final Map<String, AtomicInteger> BY_GROUP = new ConcurrentSkipListMap<>();
 
     @TempDir
     Path tmp;
@@ -122,13 +124,14 @@ class WorkspaceConfinementCampaignTest {
     /** One fixture per trick; every file tool tries it in turn (what one may leave behind stays inside). */
     @TestFactory
     Stream<DynamicTest> everyFileToolAgainstEveryPathTrick() {
-        return pathTricks().stream().map(trick -> DynamicTest.dynamicTest(printable(trick.name()), () -> inFixture(f -> {
-            ToolContext context = f.context(f.proj);
-            for (Tool tool : FILE_TOOLS) {
-                f.check("path", tool, context, args(tool, trick.path().apply(f)), trick.expect(),
-                        tool.name() + " " + printable(trick.name()));
-            }
-        })));
+        return pathTricks().stream().map(trick -> DynamicTest.dynamicTest(printable(trick.name()),
+                () -> inFixture(f -> {
+                    ToolContext context = f.context(f.proj);
+                    for (Tool tool : FILE_TOOLS) {
+                        f.check("path", tool, context, args(tool, trick.path().apply(f)), trick.expect(),
+                                tool.name() + " " + printable(trick.name()));
+                    }
+                })));
     }
 
     // ------------------------------------------------------------------------------------- session directories
@@ -214,7 +217,7 @@ class WorkspaceConfinementCampaignTest {
             body.run(new Fixture(base));
         } finally {
             try (Stream<Path> walk = Files.walk(base)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
@@ -267,6 +270,30 @@ class WorkspaceConfinementCampaignTest {
 
     // ------------------------------------------------------------------------------------------------ fixture
 
+    /** The fixture's symlinks, relative to the root: in, out, dangling, looping, chained, through /proc. */
+    private static final String LINKS = """
+            proj/link-out -> @outside
+            proj/file-out -> @outside/secret.txt
+            proj/rel-out -> ../../outside
+            proj/link-in -> sub
+            proj/dangling-out -> @outside/created-by-link.txt
+            proj/dangling-dir-out -> @outside/newdir
+            proj/dangling-in -> sub/missing.txt
+            proj/loop1 -> loop2
+            proj/loop2 -> loop1
+            proj/up -> ..
+            proj/proc-root -> /proc/self/root
+            proj/proc-cwd -> /proc/self/cwd
+            proj/chain -> hop1
+            proj/hop1 -> ../hop2
+            hop2 -> @outside
+            chain-dir -> hop2
+            escape-link -> @outside
+            dangling-dir -> @outside/missing-dir
+            loop-dir -> loop-dir
+            in-link -> proj
+            """;
+
     /**
      * {@code base/root} (the workspace root) with {@code root/proj} (the session directory), {@code base/outside}
      * and {@code base/rootx} (a sibling sharing the root's name as prefix) holding sentinels, and symlinks of every
@@ -287,33 +314,17 @@ class WorkspaceConfinementCampaignTest {
             outside = Sentinels.plant(this.base.resolve("outside"));
             twin = Sentinels.plant(this.base.resolve("rootx"));
             workspaceRoot = new WorkspaceRoot(root);
-            Path out = outside.dir();
             for (Path dir : List.of(root, proj, root.resolve("other"))) {
                 Files.createDirectories(dir.resolve("sub"));
                 Files.writeString(dir.resolve(Sentinels.SECRET), INSIDE_SECRET);
                 Files.writeString(dir.resolve("sub/in.txt"), "in\n");
             }
             Files.createDirectories(root.resolve("parent/sub"));
-            link(proj.resolve("link-out"), out);
-            link(proj.resolve("file-out"), out.resolve(Sentinels.SECRET));
-            link(proj.resolve("rel-out"), Path.of("../../outside"));
-            link(proj.resolve("link-in"), Path.of("sub"));
-            link(proj.resolve("dangling-out"), out.resolve("created-by-link.txt"));
-            link(proj.resolve("dangling-dir-out"), out.resolve("newdir"));
-            link(proj.resolve("dangling-in"), Path.of("sub/missing.txt"));
-            link(proj.resolve("loop1"), Path.of("loop2"));
-            link(proj.resolve("loop2"), Path.of("loop1"));
-            link(proj.resolve("up"), Path.of(".."));
-            link(proj.resolve("proc-root"), Path.of("/proc/self/root"));
-            link(proj.resolve("proc-cwd"), Path.of("/proc/self/cwd"));
-            link(proj.resolve("chain"), Path.of("hop1"));
-            link(proj.resolve("hop1"), Path.of("../hop2"));
-            link(root.resolve("hop2"), out);
-            link(root.resolve("chain-dir"), Path.of("hop2"));
-            link(root.resolve("escape-link"), out);
-            link(root.resolve("dangling-dir"), out.resolve("missing-dir"));
-            link(root.resolve("loop-dir"), Path.of("loop-dir"));
-            link(root.resolve("in-link"), Path.of("proj"));
+            for (String line : LINKS.strip().split("\n")) {
+                String[] link = line.strip().split(" -> ");
+                String target = link[1].replace("@outside", outside.dir().toString());
+                Files.createSymbolicLink(root.resolve(link[0]), Path.of(target));
+            }
         }
 
         ToolContext context(Path sessionDirectory) {
@@ -355,10 +366,6 @@ class WorkspaceConfinementCampaignTest {
             try (Stream<Path> s = Files.list(base)) {
                 return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
             }
-        }
-
-        private static void link(Path link, Path target) throws IOException {
-            Files.createSymbolicLink(link, target);
         }
     }
 

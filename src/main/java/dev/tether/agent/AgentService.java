@@ -7,6 +7,7 @@ import dev.tether.context.TitleGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.event.journal.JournalSink;
 import dev.tether.tool.ToolRegistry;
+import dev.tether.tool.WorkspaceRoot;
 import dev.tether.event.SessionBus;
 import dev.tether.event.SessionBuses;
 import dev.tether.provider.ModelResolver;
@@ -64,6 +65,7 @@ public class AgentService {
     private final ToolRegistry tools;
     private final SystemPrompts prompts;
     private final LoopMetrics loopMetrics;
+    private final WorkspaceRoot workspaceRoot;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService turnThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tether-turn");
@@ -74,7 +76,8 @@ public class AgentService {
     public AgentService(SessionStore store, ModelResolver models, TurnRegistry turns, SessionBuses buses,
                         TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
                         ToolRegistry tools, ToolCallExecutor executor, SystemPrompts prompts, ObjectMapper mapper,
-                        MeterRegistry meters) {
+                        MeterRegistry meters, WorkspaceRoot workspaceRoot) {
+        this.workspaceRoot = workspaceRoot;
         this.mapper = mapper;
         this.context = context;
         this.tools = tools;
@@ -86,14 +89,15 @@ public class AgentService {
         this.config = config;
         this.meters = meters;
         this.deps = new TurnRunner.Deps(config, context, rlm, titles, executor, prompts,
-                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters);
+                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters, workspaceRoot);
         meters.gauge("tether.prompts.active", active);
         this.loopMetrics = new LoopMetrics(meters, tools);
     }
 
     /**
-     * Checks the preconditions (throwing 400/404/409/503 problems with no side effects), then starts the turn. With
-     * {@code if_busy: reject} the turn slot is taken before this returns, so a concurrent prompt sees 409 at once.
+     * Checks the preconditions (throwing 400/403/404/409/503 problems with no side effects), then starts the turn.
+     * With {@code if_busy: reject} the turn slot is taken before this returns, so a concurrent prompt sees 409 at once;
+     * a queued turn checks the workspace confinement again when it starts, since the directory may have changed.
      */
     public CompletableFuture<SessionResult> start(String sessionId, PromptRequest request,
                                                   java.util.function.Consumer<SessionBus> beforeTurn) {
@@ -104,6 +108,9 @@ public class AgentService {
         try {
             turnThreads.execute(() -> {
                 try (TurnRegistry.Turn turn = slot != null ? slot : turns.begin(sessionId, true)) {
+                    if (slot == null) {
+                        requireConfined(store.load(sessionId));
+                    }
                     SessionBus bus = buses.bus(sessionId);
                     beforeTurn.accept(bus);
                     result.complete(runTurn(bus, checked, turn));
@@ -221,10 +228,23 @@ public class AgentService {
         }
         parts.addAll(ImageAttachments.toParts(request.images(), config.agent().maxImages(),
                 config.agent().maxImageBytes()));
+        Session stored = store.load(sessionId);
+        requireConfined(stored);
         String override = request.model() == null || request.model().isBlank() ? null : request.model().trim();
         ResolvedModel model = override != null ? models.resolve(override)
-                : models.resolve(store.load(sessionId).metadata().model());
+                : models.resolve(stored.metadata().model());
         return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps);
+    }
+
+    /**
+     * A turn runs only on a session whose directory's real path lies inside the workspace root's (§4.5), whatever it
+     * was at creation or import; a session without a directory has no file tools, so nothing to confine.
+     */
+    private void requireConfined(Session session) {
+        String directory = session.metadata().directory();
+        if (directory != null) {
+            workspaceRoot.requireInside(directory);
+        }
     }
 
     private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {

@@ -13,6 +13,7 @@ import dev.tether.context.TokenEstimator;
 import dev.tether.context.UsageSink;
 import dev.tether.tool.OutputKind;
 import dev.tether.tool.ToolOutputs;
+import dev.tether.tool.WorkspaceRoot;
 import java.nio.file.Path;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
@@ -64,7 +65,7 @@ final class TurnRunner {
     /** Everything a turn uses, wired once by {@link AgentService}. */
     record Deps(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
                 ToolCallExecutor executor, SystemPrompts prompts, ProviderCaller caller,
-                MeterRegistry meters) {
+                MeterRegistry meters, WorkspaceRoot workspaceRoot) {
     }
 
     TurnRunner(Deps deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation, PreparedPrompt prompt,
@@ -194,7 +195,7 @@ final class TurnRunner {
         Session session = writer.current();
         String directory = session.metadata().directory();
         ToolContextFactory contexts = ToolContextFactory.of(session.id(), directory == null ? null : Path.of(directory),
-                session.metadata().allowNetwork(), session.metadata().autoApplyEdits());
+                deps.workspaceRoot(), session.metadata().allowNetwork(), session.metadata().autoApplyEdits());
         deps.executor().execute(calls, contexts, emitter, cancellation, this::route, outcome -> {
             writer.appendMessage(outcome.message(), clock.instant());
             writer.appendToolUse(outcome.toolUse());

@@ -1,12 +1,10 @@
 package dev.tether.api;
 
-import dev.tether.config.TetherConfig;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
+import dev.tether.tool.WorkspaceRoot;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -26,21 +24,10 @@ public class SessionFactory {
     private static final Pattern MODEL = Pattern.compile("[^\\s/]+(/[^\\s]*[^\\s/])?");
     private static final int MAX_MODEL_CHARS = 256;
 
-    private final Path workspaceRoot;
+    private final WorkspaceRoot workspaceRoot;
 
-    @Inject
-    public SessionFactory(TetherConfig config) {
-        this(Path.of(config.workspace().root().orElse("")));
-    }
-
-    public SessionFactory(Path workspaceRoot) {
-        Path root = workspaceRoot.toAbsolutePath().normalize();
-        this.workspaceRoot = realOrSelf(root);
-    }
-
-    /** The canonical workspace root new sessions must lie in. */
-    public Path workspaceRoot() {
-        return workspaceRoot;
+    public SessionFactory(WorkspaceRoot workspaceRoot) {
+        this.workspaceRoot = workspaceRoot;
     }
 
     public Session newSession(CreateSessionRequest request, Instant now) {
@@ -70,48 +57,26 @@ public class SessionFactory {
     }
 
     private String directory(String directory) {
+        Path root = workspaceRoot.real();
         if (directory == null) {
-            return workspaceRoot.toString();
+            return root.toString();
         }
         if (directory.isBlank()) {
             throw new InvalidRequestException("directory must not be blank");
         }
         Path p;
         try {
-            p = workspaceRoot.resolve(directory).normalize();
+            p = root.resolve(directory).normalize();
         } catch (InvalidPathException e) {
             throw new InvalidRequestException("directory is not a valid path");
         }
         if (Files.exists(p) && !Files.isDirectory(p)) {
             throw new InvalidRequestException("directory is not a directory");
         }
-        Path resolved = resolveThroughExistingAncestor(p);
-        if (!resolved.startsWith(workspaceRoot)) {
-            throw new InvalidRequestException("directory must lie inside the workspace root");
-        }
-        return resolved.toString();
-    }
-
-    /**
-     * The canonical form of {@code p} when it exists; otherwise its deepest existing ancestor canonicalised plus the
-     * rest, so a symlink on the way cannot lead a not-yet-created directory out of the workspace.
-     */
-    private static Path resolveThroughExistingAncestor(Path p) {
-        Path existing = p;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return p;
-        }
-        return realOrSelf(existing).resolve(existing.relativize(p)).normalize();
-    }
-
-    private static Path realOrSelf(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p;
-        }
+        // resolved through every symlink on the way, dangling ones included, so a not-yet-created directory cannot
+        // be led out of the workspace; it is checked again at every use (§4.5)
+        return workspaceRoot.realInside(p)
+                .orElseThrow(() -> new InvalidRequestException("directory must lie inside the workspace root"))
+                .toString();
     }
 }

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bash}: runs {@code bash -c <command>} in the workspace root (spec §4.6), stdin closed, without the service's
- * secrets in the environment. stdout and stderr are merged in arrival order, capped, and streamed live in chunks of at
- * most 4 KiB. A timeout or a cancellation kills the whole process tree. Only advertised when
- * {@code tether.tools.bash.enabled} is true (see {@link ToolRegistry}).
+ * secrets in the environment; refused when the session directory's real path lies outside
+ * {@code tether.workspace.root} (§4.5), else started in that real path. stdout and stderr are merged in arrival order,
+ * capped, and streamed live in chunks of at most 4 KiB. A timeout or a cancellation kills the whole process tree.
+ * Only advertised when {@code tether.tools.bash.enabled} is true (see {@link ToolRegistry}).
  */
 @ApplicationScoped
 public class BashTool extends BuiltinTool {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** {@code edit}: exact, case-sensitive substring replacement in an existing file (spec §4.6). */
 @ApplicationScoped
@@ -48,7 +51,7 @@ public class EditTool extends BuiltinTool {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readNoFollow(file))).toString();
         } catch (CharacterCodingException e) {
             throw new ToolFailure("Cannot edit a file that is not UTF-8 text: " + raw);
         }
@@ -61,9 +64,17 @@ public class EditTool extends BuiltinTool {
                     + "; add surrounding context to make it unique or set replace_all");
         }
         String updated = text.replace(oldString, newString);
-        Files.write(file, updated.getBytes(StandardCharsets.UTF_8));
+        // as read: the resolved real path, never through a symlink swapped into its last component since (§4.5)
+        Files.write(file, updated.getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("replacements", count);
         return ToolResult.success("Replaced " + count + " occurrence(s) in " + raw, metadata);
+    }
+
+    private static byte[] readNoFollow(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
     }
 
     /** Non-overlapping occurrences, as {@link String#replace} replaces them. */

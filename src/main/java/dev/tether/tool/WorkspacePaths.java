@@ -9,9 +9,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Workspace confinement (spec §4.5). A path argument, relative or absolute, is normalised and then resolved through
- * symlinks component by component (dangling links included, so a link pointing outside cannot be written through);
- * the result must lie inside the canonical workspace root, else {@code Path escapes the workspace: <path>}.
+ * Workspace confinement (spec §4.5). At every call the session directory's real path must lie inside the workspace
+ * root's real path ({@link WorkspaceRoot}), so a directory swapped for a symlink leading out is refused at use, not
+ * only at creation. A path argument, relative or absolute, is normalised and then resolved through symlinks component
+ * by component (dangling links included, so a link pointing outside cannot be written through); the result must lie
+ * inside the session directory's real path, else {@code Path escapes the workspace: <path>}. Tools operate on the
+ * resolved real path, never on the argument as given.
  */
 public final class WorkspacePaths {
 
@@ -21,20 +24,25 @@ public final class WorkspacePaths {
     private WorkspacePaths() {
     }
 
-    /** The canonical workspace root of a call; fails clearly when the session has none or it does not exist. */
+    /**
+     * The real path of a call's session directory, checked now to lie inside the workspace root's real path; fails
+     * clearly when the session has none, it lies outside the root (or cannot be resolved), or it does not exist.
+     */
     public static Path root(ToolContext context) throws ToolFailure {
         Path workspace = context.workspace();
         if (workspace == null) {
             throw new ToolFailure("No workspace directory is set for this session; file tools are unavailable.");
         }
-        if (!Files.isDirectory(workspace)) {
+        if (context.workspaceRoot() == null) {
+            throw new ToolFailure("No workspace root is known for this call; file tools are unavailable.");
+        }
+        Path real = context.workspaceRoot().realInside(workspace).orElseThrow(() -> new ToolFailure(
+                "The session directory lies outside the workspace root (or cannot be resolved): " + workspace
+                        + "; tools refuse to use it."));
+        if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
             throw new ToolFailure("The workspace directory does not exist: " + workspace);
         }
-        try {
-            return workspace.toRealPath();
-        } catch (IOException e) {
-            throw new ToolFailure("The workspace directory cannot be resolved: " + workspace);
-        }
+        return real;
     }
 
     /** Resolves a path argument against the call's workspace; see {@link #resolve(Path, String)}. */
@@ -76,7 +84,7 @@ public final class WorkspacePaths {
      * Like {@link Path#toRealPath} for the longest existing prefix; components after the first missing one are kept
      * as they are. Symlinks are followed even when their target does not exist.
      */
-    private static Path realPath(Path absolute) throws IOException {
+    static Path realPath(Path absolute) throws IOException {
         Deque<String> pending = new ArrayDeque<>();
         for (Path part : absolute) {
             pending.addLast(part.toString());

@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** {@code write}: creates or overwrites a file, creating parent directories (spec §4.6). */
 @ApplicationScoped
@@ -35,7 +37,9 @@ public class WriteTool extends BuiltinTool {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.write(file, bytes);
+        // the resolved real path is written without following a symlink swapped into its last component since (§4.5)
+        Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         ObjectNode metadata = JsonNodeFactory.instance.objectNode()
                 .put("bytes", bytes.length)
                 .put("created", created);

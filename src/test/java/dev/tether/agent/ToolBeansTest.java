@@ -9,6 +9,7 @@ import dev.tether.session.Cancellation;
 import dev.tether.session.ContentPart;
 import dev.tether.tool.ArgumentValidator;
 import dev.tether.tool.ToolRegistry;
+import dev.tether.tool.WorkspaceRoot;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.common.WithTestResource;
 import dev.tether.testing.FakeLlmResource;
@@ -31,6 +32,9 @@ class ToolBeansTest {
     @Inject
     ToolCallExecutor executor;
 
+    @Inject
+    WorkspaceRoot workspaceRoot;
+
     @Test
     void builtinToolsAreRegisteredWithoutBashByDefaultAndRunThroughTheExecutor() {
         // the built-ins without bash (disabled by default); test sources add their own tools, e.g. test_slow
@@ -38,7 +42,8 @@ class ToolBeansTest {
                 registry.names().stream().filter(n -> !n.startsWith("test_")).toList());
         assertInstanceOf(ArgumentValidator.Invalid.class, validator.validate("bash", "{\"command\":\"ls\"}"));
         List<ToolCallOutcome> out = executor.execute(List.of(new ContentPart.ToolCall("c1", "list", "{}")),
-                ToolContextFactory.of("s", Path.of("."), false, false), EventEmitter.NONE, new Cancellation());
+                ToolContextFactory.of("s", Path.of("."), workspaceRoot, false, false), EventEmitter.NONE,
+                new Cancellation());
         assertTrue(out.get(0).success(), out.get(0).toolUse().output());
         assertTrue(out.get(0).toolUse().output().contains("pom.xml"));
     }

@@ -19,6 +19,7 @@ import dev.tether.tool.ToolContext;
 import dev.tether.tool.ToolOutputs;
 import dev.tether.tool.ToolRegistry;
 import dev.tether.tool.ToolResult;
+import dev.tether.tool.WorkspaceRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +108,7 @@ class ToolCallExecutorTest {
     }
 
     private ToolContextFactory contexts() {
-        return ToolContextFactory.of("session-1", ws, false, false);
+        return ToolContextFactory.of("session-1", ws, new WorkspaceRoot(ws), false, false);
     }
 
     private static ContentPart.ToolCall call(String id, String name, String arguments) {

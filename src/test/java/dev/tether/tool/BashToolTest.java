@@ -112,7 +112,8 @@ class BashToolTest {
         AtomicBoolean cancelled = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(1);
         StringBuffer seen = new StringBuffer();
-        ToolContext ctx = new ToolContext("s", "c", ws, false, false, cancelled::get, (stream, text) -> {
+        ToolContext ctx = new ToolContext("s", "c", ws, new WorkspaceRoot(ws), false, false, cancelled::get,
+                (stream, text) -> {
             seen.append(text);
             if (seen.toString().split("\n").length >= 2) {
                 started.countDown();

@@ -16,8 +16,10 @@ final class ToolTestSupport {
         return context(workspace, ToolContext.OutputSink.NONE);
     }
 
+    /** A context whose workspace is also the workspace root (a null workspace: the session has no directory). */
     static ToolContext context(Path workspace, ToolContext.OutputSink sink) {
-        return new ToolContext("session-1", "call-1", workspace, false, false, () -> false, sink);
+        return new ToolContext("session-1", "call-1", workspace,
+                workspace == null ? null : new WorkspaceRoot(workspace), false, false, () -> false, sink);
     }
 
     /** Validates {@code json} for {@code tool} (failing the test when invalid) and executes it. */

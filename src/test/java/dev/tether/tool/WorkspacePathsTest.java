@@ -24,7 +24,8 @@ class WorkspacePathsTest {
     }
 
     private ToolContext context(Path workspace) {
-        return new ToolContext("s", "c", workspace, false, false, () -> false, ToolContext.OutputSink.NONE);
+        return new ToolContext("s", "c", workspace, new WorkspaceRoot(tmp), false, false, () -> false,
+                ToolContext.OutputSink.NONE);
     }
 
     private void assertEscapes(String path) {

@@ -1,19 +1,13 @@
 package dev.tether.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.context.ContextManager;
 import dev.tether.event.EventEmitter;
-import dev.tether.event.SessionBus;
-import dev.tether.event.SessionBuses;
 import dev.tether.event.SessionEvent;
-import dev.tether.event.journal.JournalSink;
 import dev.tether.importer.ImportOutcome;
 import dev.tether.importer.ImportReport;
 import dev.tether.session.Session;
-import dev.tether.session.SessionIds;
 import dev.tether.session.Timestamps;
 import dev.tether.session.Titles;
-import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -28,40 +22,21 @@ import java.util.Objects;
 @ApplicationScoped
 public class ContextChangeHook {
 
-    private final SessionStore store;
-    private final TurnRegistry turns;
-    private final SessionBuses buses;
+    private final SessionWriting writing;
     private final ContextManager context;
-    private final ObjectMapper mapper;
 
-    public ContextChangeHook(SessionStore store, TurnRegistry turns, SessionBuses buses, ContextManager context,
-                             ObjectMapper mapper) {
-        this.store = store;
-        this.turns = turns;
-        this.buses = buses;
+    public ContextChangeHook(SessionWriting writing, ContextManager context) {
+        this.writing = writing;
         this.context = context;
-        this.mapper = mapper;
-    }
-
-    /**
-     * Runs the hook for a session nobody is writing (after an import): takes its turn slot and writer for the
-     * duration, so it fails with 409 while a turn runs.
-     */
-    public void run(String sessionId, ContextChange reason) {
-        SessionIds.require(sessionId);
-        try (TurnRegistry.Turn slot = turns.begin(sessionId, false);
-             SessionWriter writer = store.openWriter(sessionId)) {
-            SessionBus bus = buses.bus(sessionId);
-            try (SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
-                apply(writer, bus, reason);
-            }
-        }
     }
 
     /** Runs the hook ({@code import}) for every session whose stored history the import replaced. */
     public void imported(ImportReport report) {
         report.files().stream().filter(f -> f.outcome() == ImportOutcome.IMPORTED && f.sessionId() != null)
-                .forEach(f -> run(f.sessionId(), ContextChange.IMPORT));
+                .forEach(f -> writing.run(f.sessionId(), (writer, bus) -> {
+                    apply(writer, bus, ContextChange.IMPORT);
+                    return null;
+                }));
     }
 
     /**

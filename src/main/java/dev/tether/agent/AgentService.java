@@ -66,6 +66,7 @@ public class AgentService {
     private final SystemPrompts prompts;
     private final LoopMetrics loopMetrics;
     private final WorkspaceRoot workspaceRoot;
+    private final ContextChangeHook contextChanges;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService turnThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tether-turn");
@@ -76,8 +77,9 @@ public class AgentService {
     public AgentService(SessionStore store, ModelResolver models, TurnRegistry turns, SessionBuses buses,
                         TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
                         ToolRegistry tools, ToolCallExecutor executor, SystemPrompts prompts, ObjectMapper mapper,
-                        MeterRegistry meters, WorkspaceRoot workspaceRoot) {
+                        MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges) {
         this.workspaceRoot = workspaceRoot;
+        this.contextChanges = contextChanges;
         this.mapper = mapper;
         this.context = context;
         this.tools = tools;
@@ -89,7 +91,8 @@ public class AgentService {
         this.config = config;
         this.meters = meters;
         this.deps = new TurnRunner.Deps(config, context, rlm, titles, executor, prompts,
-                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters, workspaceRoot);
+                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters, workspaceRoot,
+                contextChanges);
         meters.gauge("tether.prompts.active", active);
         this.loopMetrics = new LoopMetrics(meters, tools);
     }
@@ -150,11 +153,6 @@ public class AgentService {
         context.forget(sessionId);
     }
 
-    /** A session's history was replaced (e.g. re-imported): drop what was derived from the old one (§6.3). */
-    public void historyReplaced(String sessionId) {
-        context.invalidate(sessionId);
-    }
-
     /** The definitions of the enabled tools, as advertised to models. */
     public List<ToolDefinition> toolDefinitions() {
         return tools.tools().stream().map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();
@@ -202,12 +200,16 @@ public class AgentService {
                         turn.cancellation(), UsageSink.NONE));
                 Session now = writer.current();
                 writer.updateMeta(now.title(), now.metadata(), now.usage().plus(emitter.usage()), null);
+                if (TurnRunner.committed(derived)) {
+                    contextChanges.apply(writer, emitter, ContextChange.COMPACTION);
+                }
                 return derived;
             }
         }
     }
 
-    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps) {
+    /** {@code maxSteps}: the prompt's own limit, or {@code null} to use the session's (else the default) at start. */
+    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, Integer maxSteps) {
     }
 
     private Checked check(String sessionId, PromptRequest request) {
@@ -218,8 +220,7 @@ public class AgentService {
         if (request.message().isBlank() && request.images().isEmpty()) {
             throw new InvalidRequestException("message must not be blank unless images are attached");
         }
-        int maxSteps = request.maxSteps() == null ? config.agent().maxSteps() : request.maxSteps();
-        if (maxSteps < 1) {
+        if (request.maxSteps() != null && request.maxSteps() < 1) {
             throw new InvalidRequestException("max_steps must be at least 1");
         }
         List<ContentPart> parts = new ArrayList<>();
@@ -233,7 +234,8 @@ public class AgentService {
         String override = request.model() == null || request.model().isBlank() ? null : request.model().trim();
         ResolvedModel model = override != null ? models.resolve(override)
                 : models.resolve(stored.metadata().model());
-        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps);
+        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(),
+                request.maxSteps());
     }
 
     /**
@@ -255,8 +257,11 @@ public class AgentService {
             // a queued turn re-resolves the session's model: the previous turn may have changed it
             ResolvedModel model = checked.modelOverride() != null ? checked.model()
                     : models.resolve(session.metadata().model());
+            // read at start, like the model: a PATCH may have changed the session's limit while a prompt queued
+            int maxSteps = checked.maxSteps() != null ? checked.maxSteps()
+                    : session.metadata().maxSteps() != null ? session.metadata().maxSteps() : config.agent().maxSteps();
             TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
-                    checked.modelOverride(), checked.maxSteps(), session.usage(), model.provider().streamIdleTimeout(),
+                    checked.modelOverride(), maxSteps, session.usage(), model.provider().streamIdleTimeout(),
                     toolDefinitions());
             return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
                     Clock.systemUTC()).run();

@@ -2,13 +2,17 @@ package dev.tether.agent;
 
 import dev.tether.session.ContentPart;
 import dev.tether.session.InvalidRequestException;
+import dev.tether.session.PayloadTooLargeException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Validates prompt images (spec §2.5) and turns them into {@code image} parts; violations reject the prompt. */
+/**
+ * Validates prompt images (spec §2.5) and turns them into {@code image} parts; violations reject the prompt: too many
+ * images or a malformed one is a 400 problem, an image over the decoded size limit a 413 problem.
+ */
 final class ImageAttachments {
 
     private static final Pattern DATA_URL =
@@ -35,7 +39,7 @@ final class ImageAttachments {
             // decoded size is known from the length; check before decoding to avoid allocating a huge buffer
             long approx = (long) payload.length() * 3 / 4;
             if (approx > maxBytes + 3L) {
-                throw new InvalidRequestException("images[" + i + "]: larger than " + maxBytes + " bytes");
+                throw new PayloadTooLargeException("images[" + i + "]: larger than " + maxBytes + " bytes decoded");
             }
             byte[] decoded;
             try {
@@ -47,7 +51,7 @@ final class ImageAttachments {
                 throw new InvalidRequestException("images[" + i + "]: empty image");
             }
             if (decoded.length > maxBytes) {
-                throw new InvalidRequestException("images[" + i + "]: larger than " + maxBytes + " bytes");
+                throw new PayloadTooLargeException("images[" + i + "]: larger than " + maxBytes + " bytes decoded");
             }
             String mime = image.mimeType() == null || image.mimeType().isBlank() ? m.group(1) : image.mimeType();
             parts.add(new ContentPart.Image(image.dataUrl(), mime));

@@ -65,7 +65,13 @@ final class TurnRunner {
     /** Everything a turn uses, wired once by {@link AgentService}. */
     record Deps(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
                 ToolCallExecutor executor, SystemPrompts prompts, ProviderCaller caller,
-                MeterRegistry meters, WorkspaceRoot workspaceRoot) {
+                MeterRegistry meters, WorkspaceRoot workspaceRoot,
+                ContextChangeHook contextChanges) {
+    }
+
+    /** Whether a derivation committed a compaction: a summary now stands for a prefix (cached, §6.3). */
+    static boolean committed(DerivedContext derived) {
+        return derived.compaction() != null && derived.compaction().splitIndex() >= 0;
     }
 
     TurnRunner(Deps deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation, PreparedPrompt prompt,
@@ -234,6 +240,9 @@ final class TurnRunner {
             DerivedContext derived = planStep >= 2
                     ? deps.context().forceCompaction(req, PLAN_KEEP_LAST[planStep - 2])
                     : deps.context().derive(req);
+            if (committed(derived)) {
+                deps.contextChanges().apply(writer, emitter, ContextChange.COMPACTION);
+            }
             lastRequestTokens = derived.requestTokens();
             // identical = same messages under the same budget: the halved-budget attempt is always sent (§13.16)
             if (previous != null && previous.messages().equals(derived.messages())

@@ -1,8 +1,7 @@
 package dev.tether.api;
 
-import dev.tether.agent.AgentService;
+import dev.tether.agent.ContextChangeHook;
 import dev.tether.importer.CodexImporter;
-import dev.tether.importer.ImportOutcome;
 import dev.tether.importer.ImportReport;
 import dev.tether.session.InvalidRequestException;
 import io.smallrye.common.annotation.Blocking;
@@ -20,11 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 public class ImportResource {
 
     private final CodexImporter importer;
-    private final AgentService agent;
+    private final ContextChangeHook contextChanges;
 
-    public ImportResource(CodexImporter importer, AgentService agent) {
+    public ImportResource(CodexImporter importer, ContextChangeHook contextChanges) {
         this.importer = importer;
-        this.agent = agent;
+        this.contextChanges = contextChanges;
     }
 
     /** Reads rollouts and writes the store: blocking, so it runs on a worker thread, never on the event loop. */
@@ -40,9 +39,7 @@ public class ImportResource {
         }
         ImportReport report = hasId ? importer.importById(request.id().trim()).report()
                 : importer.importForDirectory(request.directory());
-        // a re-import replaced the stored history: summaries cached for the old one no longer apply
-        report.files().stream().filter(f -> f.outcome() == ImportOutcome.IMPORTED && f.sessionId() != null)
-                .forEach(f -> agent.historyReplaced(f.sessionId()));
+        contextChanges.imported(report);
         return report;
     }
 }

@@ -32,7 +32,8 @@ public class SessionFactory {
 
     public Session newSession(CreateSessionRequest request, Instant now) {
         CreateSessionRequest r = request == null ? CreateSessionRequest.EMPTY : request;
-        SessionMetadata metadata = SessionMetadata.DEFAULT.withDirectory(directory(r.directory())).withModel(model(r.model()));
+        SessionMetadata metadata = SessionMetadata.DEFAULT.withDirectory(directory(r.directory())).withModel(model(r.model()))
+                .withMaxSteps(SessionMetadata.checkMaxSteps(r.maxSteps()));
         return Session.create(r.title(), agent(r.agent()), metadata, now);
     }
 
@@ -56,7 +57,11 @@ public class SessionFactory {
         return model;
     }
 
-    private String directory(String directory) {
+    /**
+     * The one check of a requested directory, for create and PATCH: absent → the workspace root; otherwise resolved
+     * against the root, canonicalised, and required to lie inside it. Returns the path to store.
+     */
+    String directory(String directory) {
         Path root = workspaceRoot.real();
         if (directory == null) {
             return root.toString();

@@ -1,6 +1,10 @@
 package dev.tether.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.agent.AgentService;
+import dev.tether.agent.ContextChangeHook;
+import dev.tether.agent.SessionEditor;
 import dev.tether.importer.CodexImporter;
 import dev.tether.provider.ModelResolver;
 import dev.tether.session.InvalidRequestException;
@@ -13,6 +17,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,14 +48,21 @@ public class SessionResource {
     private final AgentService agent;
     private final ModelResolver models;
     private final CodexImporter codex;
+    private final SessionEditor editor;
+    private final ContextChangeHook contextChanges;
+    private final ObjectMapper json;
 
     public SessionResource(SessionStore store, SessionFactory factory, AgentService agent, ModelResolver models,
-                           CodexImporter codex) {
+                           CodexImporter codex, SessionEditor editor, ContextChangeHook contextChanges,
+                           ObjectMapper json) {
         this.store = store;
         this.factory = factory;
         this.agent = agent;
         this.models = models;
         this.codex = codex;
+        this.editor = editor;
+        this.contextChanges = contextChanges;
+        this.json = json;
     }
 
     @POST
@@ -86,7 +98,15 @@ public class SessionResource {
 
     @GET
     @Path("{id}")
-    public RestResponse<Session> get(@RestPath String id, @RestQuery String tail) {
+    public RestResponse<Session> get(@RestPath String id, @RestQuery String tail,
+                                     @RestQuery("import") String importFrom) {
+        if (importFrom != null) {
+            if (!"codex".equals(importFrom.trim())) {
+                throw new InvalidRequestException("import must be 'codex'");
+            }
+            // load_or_import (§10.5): a rollout newer than the stored copy replaces it; then the read below
+            contextChanges.imported(codex.loadOrImportResult(id).report());
+        }
         if (tail == null) {
             return RestResponse.ok(store.load(id));
         }
@@ -97,6 +117,20 @@ public class SessionResource {
         SessionTail t = store.loadTail(id, n);
         return RestResponse.ResponseBuilder.ok(t.session()).header(DROPPED_MESSAGES, t.droppedMessages())
                 .header(DROPPED_TOOL_USES, t.droppedToolUses()).build();
+    }
+
+    /**
+     * Changes the title, {@code max_steps} or directory (merge-patch semantics: absent fields stay, {@code null}
+     * clears). The body is read as text so that both JSON media types parse the same way, through the one mapper.
+     */
+    @PATCH
+    @Path("{id}")
+    @Consumes({MediaType.APPLICATION_JSON, SessionPatch.MERGE_PATCH_JSON})
+    public Session patch(@RestPath String id, String body) throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            throw new InvalidRequestException("The body must be a JSON object");
+        }
+        return editor.edit(id, SessionPatch.parse(json.readTree(body), factory));
     }
 
     @DELETE

@@ -43,6 +43,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         @JsonSubTypes.Type(value = SessionEvent.RlmProgress.class, name = "rlm_progress"),
         @JsonSubTypes.Type(value = SessionEvent.RlmComplete.class, name = "rlm_complete"),
         @JsonSubTypes.Type(value = SessionEvent.RlmSubcallFallback.class, name = "rlm_subcall_fallback"),
+        @JsonSubTypes.Type(value = SessionEvent.ContextChanged.class, name = "context_changed"),
         @JsonSubTypes.Type(value = SessionEvent.Done.class, name = "done"),
         @JsonSubTypes.Type(value = SessionEvent.Error.class, name = "error")
 })
@@ -53,8 +54,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         SessionEvent.ToolOutputChunk.class, SessionEvent.ToolCallMetadata.class, SessionEvent.ToolCallComplete.class,
         SessionEvent.CompactionStarted.class, SessionEvent.CompactionCompleted.class,
         SessionEvent.CompactionFailed.class, SessionEvent.ContextTruncated.class, SessionEvent.RlmProgress.class,
-        SessionEvent.RlmComplete.class, SessionEvent.RlmSubcallFallback.class, SessionEvent.Done.class,
-        SessionEvent.Error.class})
+        SessionEvent.RlmComplete.class, SessionEvent.RlmSubcallFallback.class, SessionEvent.ContextChanged.class,
+        SessionEvent.Done.class, SessionEvent.Error.class})
 public sealed interface SessionEvent {
 
     /** Durable events are written to the {@link DurableSink} before delivery and are never dropped. */
@@ -238,6 +239,18 @@ public sealed interface SessionEvent {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"requested_model", "fallback_model", "reason"})
     record RlmSubcallFallback(String requestedModel, String fallbackModel, String reason) implements SessionEvent {
+        public boolean isDurable() { return true; }
+    }
+
+    /**
+     * The context-change hook ran (§8.4): {@code reason} is {@code import}, {@code compaction}, {@code directory} or
+     * {@code title_cleared}; {@code title} (may be null) and {@code updated_at} are the session's values after it, so
+     * followers can refresh a listing without reloading the session.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"reason", "title", "updated_at"})
+    record ContextChanged(String reason, @JsonInclude(JsonInclude.Include.ALWAYS) String title, String updatedAt)
+            implements SessionEvent {
         public boolean isDurable() { return true; }
     }
 

@@ -159,17 +159,26 @@ public class CodexImporter {
      * stored session; else the native session; else {@link SessionNotFoundException}.
      */
     public Session loadOrImport(String id) {
+        return loadOrImportResult(id).session();
+    }
+
+    /**
+     * {@link #loadOrImport} with its report, so that callers can tell an import that replaced the stored history
+     * (outcome {@code imported}) from a plain load; the report has no file when no rollout has that id.
+     */
+    public ImportResult loadOrImportResult(String id) {
         SessionIds.require(id);
         Optional<Path> file = findById(id);
         if (file.isEmpty()) {
-            return store.load(id);
+            return new ImportResult(store.load(id), ImportReport.of(List.of(), null));
         }
         ImportResult result = importFile(file.get(), ThreadNames.load(home, json));
         if (result.session() != null) {
-            return result.session();
+            return result;
         }
         if (store.exists(id)) {
-            return store.load(id); // the rollout is unreadable now, but an earlier import is stored
+            // the rollout is unreadable now, but an earlier import is stored
+            return new ImportResult(store.load(id), result.report());
         }
         throw new CodexImportException("Codex session " + id + " cannot be imported: "
                 + result.report().files().get(0).error());

@@ -64,6 +64,14 @@ public record Session(String id, String title,
         return new Session(id, title, createdAt, bump(now), metadata, agent, messages, toolUses, usage);
     }
 
+    /**
+     * The display label (§8.3). Derived, never stored: the API mapper serialises it (see {@code api/ApiJson}); the
+     * stored format of §2.1 does not know it.
+     */
+    public String label() {
+        return Titles.label(title, id);
+    }
+
     /** The summary used by listings. */
     public SessionSummary summary() {
         return new SessionSummary(id, title, createdAt, updatedAt, messages.size(), agent, metadata.directory());

@@ -24,6 +24,11 @@ public record SessionSummary(String id, String title,
     public static final Comparator<SessionSummary> NEWEST_FIRST =
             Comparator.comparing(SessionSummary::updatedAt).reversed().thenComparing(SessionSummary::id);
 
+    /** The display label (§8.3); derived, serialised only by the API mapper (see {@code api/ApiJson}). */
+    public String label() {
+        return Titles.label(title, id);
+    }
+
     public SessionSummary withTitle(String newTitle) {
         return new SessionSummary(id, newTitle, createdAt, updatedAt, messageCount, agent, directory);
     }

@@ -9,6 +9,7 @@ public final class Titles {
     public static final int MAX_CHARS = 50;
     public static final int CUT_CHARS = 47;
     public static final int AI_INPUT_CHARS = 800;
+    public static final int LABEL_ID_CHARS = 8;
 
     private Titles() {
     }
@@ -60,6 +61,17 @@ public final class Titles {
         }
         String n = normalise(title);
         return isCandidate(n) ? n : null;
+    }
+
+    /** Display label (§8.3): the title, else the first 8 characters of the id, else {@code new}. */
+    public static String label(String title, String id) {
+        if (title != null && !title.isEmpty()) {
+            return title;
+        }
+        if (id != null && !id.isEmpty()) {
+            return id.substring(0, id.offsetByCodePoints(0, Math.min(LABEL_ID_CHARS, id.codePointCount(0, id.length()))));
+        }
+        return "new";
     }
 
     /** The text of the first user message whose text is a title candidate. */

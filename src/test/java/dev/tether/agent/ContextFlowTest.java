@@ -136,6 +136,11 @@ class ContextFlowTest {
                 .findFirst().orElseThrow());
         assertEquals("thinking", order.get(0));
         assertTrue(order.indexOf("compaction_completed") < loopEstimate);
+        // the commit went through the context-change hook (§8.4) once, right after it
+        List<JsonNode> changed = ofType(events, "context_changed");
+        assertEquals(1, changed.size(), order.toString());
+        assertEquals("compaction", changed.get(0).path("reason").asText());
+        assertEquals(order.indexOf("compaction_completed") + 1, order.indexOf("context_changed"));
         assertEquals("rlm_iteration", estimates.get(0).path("source").asText(), "the summary call's estimate");
         // the summary call's usage is part of the turn's usage
         long prompted = ofType(events, "token_usage").stream().mapToLong(e -> e.path("prompt_tokens").asLong()).sum();

@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.importer.CodexImporter;
 import dev.tether.session.SessionSummary;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +52,7 @@ class ImportResourceTest {
     @BeforeEach
     void tree() throws IOException {
         project = Files.createDirectories(HOME.resolveSibling("project")).toRealPath();
-        Path file = HOME.resolve("sessions/2026/10/14/rollout-2026-10-14T08-41-05-" + ID + ".jsonl");
+        Path file = rollout();
         Files.createDirectories(file.getParent());
         Files.writeString(file, String.join("\n",
                 "{\"timestamp\":\"2026-10-14T08:41:05.812Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"" + ID
@@ -91,6 +94,7 @@ class ImportResourceTest {
         given().contentType("application/json").body("{\"id\":\"" + ID + "\"}")
                 .when().post("/api/import/codex")
                 .then().statusCode(200).body("files[0].outcome", equalTo("unchanged")).body("imported", equalTo(0));
+        assertEquals(List.of("import"), contextChanges(), "the hook ran for the import, not for the unchanged one");
     }
 
     @Test
@@ -112,6 +116,54 @@ class ImportResourceTest {
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("https://tether.dev/problems/codex-session-not-found"))
                 .body("detail", equalTo("Codex session not found: nope"));
+    }
+
+    @Test
+    void getWithImportCodexImportsTheRolloutOnceAndTellsFollowers() throws IOException {
+        given().queryParam("import", "codex").when().get("/api/sessions/" + ID)
+                .then().statusCode(200).contentType("application/json")
+                .body("id", equalTo(ID)).body("title", equalTo("Which migration?"))
+                .body("label", equalTo("Which migration?")).body("messages", hasSize(1))
+                .body("updated_at", equalTo("2026-10-14T08:41:09.010Z"));
+        assertTrue(store.exists(ID), "imported into the store");
+        assertEquals(List.of("import"), contextChanges(), "the import went through the context-change hook");
+
+        given().queryParam("import", "codex").when().get("/api/sessions/" + ID)
+                .then().statusCode(200).body("updated_at", equalTo("2026-10-14T08:41:09.010Z"));
+        assertEquals(List.of("import"), contextChanges(), "unchanged: no second import, no event");
+
+        // a newer rollout replaces the stored copy
+        Files.writeString(rollout(), "\n{\"timestamp\":\"2026-10-14T09:00:00.000Z\",\"type\":\"response_item\","
+                + "\"payload\":{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                + "\"output_text\",\"text\":\"Migration 0042.\"}]}}\n", StandardOpenOption.APPEND);
+        given().queryParam("import", "codex").queryParam("tail", 1).when().get("/api/sessions/" + ID)
+                .then().statusCode(200).body("messages", hasSize(1)).body("messages[0].role", equalTo("assistant"))
+                .body("updated_at", equalTo("2026-10-14T09:00:00.000Z"));
+        assertEquals(List.of("import", "import"), contextChanges());
+    }
+
+    @Test
+    void getWithImportCodexReturnsANativeSessionAndIsA404WhenNeitherExists() {
+        String nativeId = given().contentType("application/json").body("{\"title\":\"Native only\"}")
+                .when().post("/api/sessions").then().statusCode(201).extract().path("id");
+        given().queryParam("import", "codex").when().get("/api/sessions/" + nativeId)
+                .then().statusCode(200).body("id", equalTo(nativeId)).body("title", equalTo("Native only"));
+        given().queryParam("import", "codex").when().get("/api/sessions/0199ffff-0000-7000-8000-000000000000")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("https://tether.dev/problems/session-not-found"));
+        given().queryParam("import", "elsewhere").when().get("/api/sessions/" + nativeId)
+                .then().statusCode(400).contentType("application/problem+json");
+        assertFalse(store.exists(ID), "a native read imports nothing else");
+    }
+
+    private Path rollout() {
+        return HOME.resolve("sessions/2026/10/14/rollout-2026-10-14T08-41-05-" + ID + ".jsonl");
+    }
+
+    private List<String> contextChanges() {
+        return store.eventsAfter(ID, 0).stream().map(e -> e.event())
+                .filter(e -> e.path("type").asText().equals("context_changed"))
+                .map(e -> e.path("reason").asText()).toList();
     }
 
     @Test

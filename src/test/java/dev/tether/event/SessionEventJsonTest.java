@@ -88,6 +88,10 @@ class SessionEventJsonTest {
                         "{\"type\":\"rlm_complete\",\"trace_id\":\"r1\",\"outcome\":\"failed\",\"iterations\":1,\"subcalls\":0,\"input_tokens\":10,\"output_tokens\":0,\"elapsed_ms\":5,\"reason\":\"boom\",\"root_model\":\"openai/gpt-4o\"}"),
                 g(new SessionEvent.RlmSubcallFallback("x/unknown", "openai/gpt-4o", "unknown provider"),
                         "{\"type\":\"rlm_subcall_fallback\",\"requested_model\":\"x/unknown\",\"fallback_model\":\"openai/gpt-4o\",\"reason\":\"unknown provider\"}"),
+                g(new SessionEvent.ContextChanged("title_cleared", "Fix the date parser", "2026-11-02T10:16:04.870Z"),
+                        "{\"type\":\"context_changed\",\"reason\":\"title_cleared\",\"title\":\"Fix the date parser\",\"updated_at\":\"2026-11-02T10:16:04.870Z\"}"),
+                g(new SessionEvent.ContextChanged("directory", null, "2026-11-02T10:16:04.870Z"),
+                        "{\"type\":\"context_changed\",\"reason\":\"directory\",\"title\":null,\"updated_at\":\"2026-11-02T10:16:04.870Z\"}"),
                 g(new SessionEvent.Done(RESULT), "{\"type\":\"done\",\"result\":" + RESULT_JSON + "}"),
                 g(new SessionEvent.Error("provider failed", RESULT),
                         "{\"type\":\"error\",\"message\":\"provider failed\",\"result\":" + RESULT_JSON + "}"));
@@ -127,7 +131,8 @@ class SessionEventJsonTest {
                 Map.entry("compaction_started", true), Map.entry("compaction_completed", true),
                 Map.entry("compaction_failed", true), Map.entry("context_truncated", true),
                 Map.entry("rlm_progress", false), Map.entry("rlm_complete", true),
-                Map.entry("rlm_subcall_fallback", true), Map.entry("done", true), Map.entry("error", true)), durability);
+                Map.entry("rlm_subcall_fallback", true), Map.entry("context_changed", true), Map.entry("done", true),
+                Map.entry("error", true)), durability);
     }
 
     @Test

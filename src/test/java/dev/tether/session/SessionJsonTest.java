@@ -1,6 +1,7 @@
 package dev.tether.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,23 @@ class SessionJsonTest {
         assertEquals(RlmConfig.Mode.OFF, s.metadata().rlm().mode());
         assertEquals(15, s.metadata().rlm().maxIterations());
         assertEquals(Usage.ZERO, s.usage());
+    }
+
+    @Test
+    void maxStepsIsWrittenOnlyWhenSetAndTheLabelIsNeverStored() throws Exception {
+        Session plain = Session.create("Fix it", null, null, Instant.parse("2026-11-02T10:00:00Z"));
+        JsonNode json = mapper.readTree(mapper.writeValueAsString(plain));
+        assertFalse(json.get("metadata").has("max_steps"), "sessions without a limit keep the old stored form");
+        assertFalse(json.has("label"), "the label is derived, not stored");
+        assertEquals("Fix it", plain.label());
+
+        Session limited = plain.withMetadata(plain.metadata().withMaxSteps(7), plain.createdAt());
+        JsonNode written = mapper.readTree(mapper.writeValueAsString(limited));
+        assertEquals(7, written.get("metadata").get("max_steps").asInt());
+        assertEquals("max_steps", fieldNames(written.get("metadata")).get(6), "after context_policy");
+        assertEquals(limited, mapper.treeToValue(written, Session.class));
+        assertNull(mapper.readValue("{\"id\":\"a\",\"created_at\":\"2026-11-02T10:00:00Z\",\"metadata\":{}}",
+                Session.class).metadata().maxSteps());
     }
 
     @Test

@@ -53,6 +53,15 @@ class TitlesTest {
     }
 
     @Test
+    void labelIsTheTitleElseTheIdPrefixElseNew() {
+        assertEquals("Fix it", Titles.label("Fix it", "3b9e6a52-0d4c-4f8e-9a71-c2d5e8f01b47"));
+        assertEquals("3b9e6a52", Titles.label(null, "3b9e6a52-0d4c-4f8e-9a71-c2d5e8f01b47"));
+        assertEquals("a_B-9", Titles.label("", "a_B-9"));
+        assertEquals("new", Titles.label(null, null));
+        assertEquals("new", Titles.label(null, ""));
+    }
+
+    @Test
     void aiInputIsCutTo800Characters() {
         assertEquals("z".repeat(800) + "...", Titles.aiInput("z".repeat(900)));
         assertEquals("short", Titles.aiInput("short"));

@@ -1,0 +1,52 @@
+package dev.tether.agent;
+
+import dev.tether.session.Session;
+import dev.tether.session.SessionMetadata;
+import dev.tether.session.Titles;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Changes a session's mutable fields ({@code PATCH /api/sessions/{id}}) as a writer of the session: refused with 409
+ * while a turn runs; the change is one journaled (fsynced) metadata record that bumps {@code updated_at}; a changed
+ * directory or a cleared title then goes through the context-change hook (§8.4).
+ */
+@ApplicationScoped
+public class SessionEditor {
+
+    private final SessionWriting writing;
+    private final ContextChangeHook hook;
+
+    public SessionEditor(SessionWriting writing, ContextChangeHook hook) {
+        this.writing = writing;
+        this.hook = hook;
+    }
+
+    /** Applies the edit and returns the session as stored afterwards. */
+    public Session edit(String sessionId, SessionEdit edit) {
+        return writing.run(sessionId, (writer, bus) -> {
+            Session before = writer.current();
+            String title = edit.title() == null ? before.title() : Titles.settable(edit.title().value());
+            SessionMetadata metadata = before.metadata();
+            if (edit.maxSteps() != null) {
+                metadata = metadata.withMaxSteps(edit.maxSteps().value());
+            }
+            boolean directoryChanged = edit.directory() != null && !edit.directory().equals(metadata.directory());
+            if (directoryChanged) {
+                metadata = metadata.withDirectory(edit.directory());
+            }
+            if (!Objects.equals(title, before.title()) || !metadata.equals(before.metadata())) {
+                writer.updateMeta(title, metadata, before.usage(), Instant.now());
+            }
+            if (directoryChanged) {
+                hook.apply(writer, bus, ContextChange.DIRECTORY);
+            }
+            // a title that set_title turns into null (blank, boilerplate) is a clear, like an explicit null
+            if (edit.title() != null && title == null) {
+                hook.apply(writer, bus, ContextChange.TITLE_CLEARED);
+            }
+            return writer.current();
+        });
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tether.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.event.SessionBus;
+import dev.tether.event.SessionBuses;
+import dev.tether.event.journal.JournalSink;
+import dev.tether.session.SessionIds;
+import dev.tether.session.SessionNotFoundException;
+import dev.tether.session.store.SessionStore;
+import dev.tether.session.store.SessionWriter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.BiFunction;
+
+/**
+ * Work on a session outside a turn, as its single writer: holds its turn slot (so it is refused with 409 while a turn
+ * runs, and no turn starts meanwhile), its store writer, and the journal as the bus's durable sink, for the duration.
+ */
+@ApplicationScoped
+public class SessionWriting {
+
+    private final SessionStore store;
+    private final TurnRegistry turns;
+    private final SessionBuses buses;
+    private final ObjectMapper mapper;
+
+    public SessionWriting(SessionStore store, TurnRegistry turns, SessionBuses buses, ObjectMapper mapper) {
+        this.store = store;
+        this.turns = turns;
+        this.buses = buses;
+        this.mapper = mapper;
+    }
+
+    /** Runs {@code work} with the writer and the bus (durable events are journaled through that writer). */
+    public <T> T run(String sessionId, BiFunction<SessionWriter, SessionBus, T> work) {
+        SessionIds.require(sessionId);
+        if (!store.exists(sessionId)) {
+            throw new SessionNotFoundException(sessionId);
+        }
+        try (TurnRegistry.Turn slot = turns.begin(sessionId, false);
+             SessionWriter writer = store.openWriter(sessionId)) {
+            SessionBus bus = buses.bus(sessionId);
+            try (SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+                return work.apply(writer, bus);
+            }
+        }
+    }
+}

@@ -62,8 +62,8 @@ public final class ProviderHttp implements AutoCloseable {
     }
 
     /**
-     * POSTs {@code body} and streams the SSE events of the answer. Items are emitted on a Vert.x event-loop thread.
-     * The {@code Multi} completes after the first event matching {@code endMarker} (later bytes are ignored) or when
+     * POSTs {@code body} and streams the SSE events of the answer, after {@link SseEvent#started()} once the 2xx
+     * status arrived. Items are emitted on a Vert.x event-loop thread. The {@code Multi} completes after the first event matching {@code endMarker} (later bytes are ignored) or when
      * the body ends cleanly without one; it fails with a classified {@link ProviderException} on a non-2xx status
      * (body and delay headers parsed) and with a retryable one when the connection breaks. Cancelling resets the
      * exchange, which closes its connection.
@@ -111,6 +111,7 @@ public final class ProviderHttp implements AutoCloseable {
                         });
                         return;
                     }
+                    em.emit(SseEvent.started());
                     SseParser parser = new SseParser(event -> {
                         if (finished.get()) {
                             return;

@@ -324,7 +324,7 @@ class OpenAiProviderTest {
         llm.enqueue(Reply.text("a", "b").stallAfter(1));
         AssertSubscriber<StreamChunk> sub = provider.stream(request("gpt-4o")).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-        sub.awaitItems(1, WAIT);
+        sub.awaitItems(2, WAIT);
         assertTrue(llm.awaitStalled(WAIT));
         assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Text("a")), sub.getItems());
         sub.assertNotTerminated();

@@ -91,8 +91,8 @@ public class AgentService {
         this.config = config;
         this.meters = meters;
         this.deps = new TurnRunner.Deps(config, context, rlm, titles, executor, prompts,
-                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts()), meters, workspaceRoot,
-                contextChanges);
+                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts(),
+                        config.agent().maxCallDuration()), meters, workspaceRoot, contextChanges);
         meters.gauge("tether.prompts.active", active);
         this.loopMetrics = new LoopMetrics(meters, tools);
     }
@@ -110,16 +110,20 @@ public class AgentService {
         CompletableFuture<SessionResult> result = new CompletableFuture<>();
         try {
             turnThreads.execute(() -> {
+                SessionResult outcome;
                 try (TurnRegistry.Turn turn = slot != null ? slot : turns.begin(sessionId, true)) {
                     if (slot == null) {
                         requireConfined(store.load(sessionId));
                     }
                     SessionBus bus = buses.bus(sessionId);
                     beforeTurn.accept(bus);
-                    result.complete(runTurn(bus, checked, turn));
+                    outcome = runTurn(bus, checked, turn);
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
+                    return;
                 }
+                // after the slot is free: a client that prompts again on receiving the result is not refused
+                result.complete(outcome);
             });
         } catch (RuntimeException e) {
             if (slot != null) {
@@ -252,7 +256,8 @@ public class AgentService {
     private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {
         active.incrementAndGet();
         SessionWriter writer = store.openWriter(bus.sessionId());
-        try (SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+        TurnRelease release = new TurnRelease(bus.sessionId(), writer, turn);
+        try (SessionBus.Attachment sink = release.holdSink(bus.attachSink(new JournalSink(writer, mapper)))) {
             Session session = writer.current();
             // a queued turn re-resolves the session's model: the previous turn may have changed it
             ResolvedModel model = checked.modelOverride() != null ? checked.model()
@@ -264,19 +269,10 @@ public class AgentService {
                     checked.modelOverride(), maxSteps, session.usage(), model.provider().streamIdleTimeout(),
                     toolDefinitions());
             return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
-                    Clock.systemUTC()).run();
+                    Clock.systemUTC(), release).run();
         } finally {
             active.decrementAndGet();
-            closeQuietly(writer, bus.sessionId());
-        }
-    }
-
-    /** Closing checkpoints the snapshot; if that fails the journal still holds everything, so the turn stands. */
-    private static void closeQuietly(SessionWriter writer, String sessionId) {
-        try {
-            writer.close();
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "session %s: snapshot rewrite failed; the journal keeps the turn", sessionId);
+            release.run(); // normally done already, between recording and delivering the terminal event
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.function.ToLongFunction;
  * Makes one loop provider call under the retry policy (§3.7) and the stream restart protocol (§3.8), emitting
  * {@code token_estimate} before every attempt, {@code text_chunk}/{@code thinking} while streaming, {@code play_break}
  * around retry waits, {@code stream_retry} on restarts and {@code token_usage} after success. Context-length and
- * fatal errors are thrown to the step; so is cancellation.
+ * fatal errors are thrown to the step; so is cancellation. The whole call, waits included, is bounded by
+ * {@code tether.agent.max-call-duration}: past it the call fails (fatal) instead of waiting for another attempt.
  */
 final class ProviderCaller {
 
@@ -32,12 +33,16 @@ final class ProviderCaller {
     static final Duration MIN_SERVER_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_SERVER_DELAY = Duration.ofSeconds(60);
 
+    static final String MAX_CALL_KEY = "tether.agent.max-call-duration";
+
     private final Sleeper sleeper;
     private final int maxRestarts;
+    private final Duration maxCallDuration;
 
-    ProviderCaller(Sleeper sleeper, int maxRestarts) {
+    ProviderCaller(Sleeper sleeper, int maxRestarts, Duration maxCallDuration) {
         this.sleeper = sleeper;
         this.maxRestarts = maxRestarts;
+        this.maxCallDuration = maxCallDuration;
     }
 
     /** What one call needs besides the request. */
@@ -52,15 +57,17 @@ final class ProviderCaller {
 
     Result call(Call call) {
         long started = System.nanoTime();
+        long deadline = started + maxCallDuration.toNanos();
         int retries = 0;
         int restarts = 0;
         while (true) {
             call.cancellation().check();
+            checkDeadline(deadline);
             call.emitter().emit(new SessionEvent.TokenEstimate(call.source(), call.model().selector(),
                     call.requestTokens(), call.budget()));
             long attemptStart = System.nanoTime();
             try {
-                CompletionResponse response = stream(call);
+                CompletionResponse response = stream(call, deadline);
                 if (StreamAccumulator.isEmpty(response)) {
                     throw new ProviderException(ProviderException.Kind.RETRYABLE, 200, "empty_response",
                             "the model returned an empty response", null, null);
@@ -80,8 +87,8 @@ final class ProviderCaller {
                             null, stop);
                 }
                 call.emitter().emit(new SessionEvent.StreamRetry(restarts, maxRestarts, stop.reason.wire));
-                sleeper.sleep(stop.serverDelay != null ? clamp(stop.serverDelay) : restartDelay(restarts),
-                        call.cancellation());
+                sleeper.sleep(within(deadline, stop.serverDelay != null ? clamp(stop.serverDelay)
+                        : restartDelay(restarts)), call.cancellation());
             } catch (ProviderException e) {
                 if (e.kind() != ProviderException.Kind.RETRYABLE) {
                     throw e;
@@ -92,8 +99,8 @@ final class ProviderCaller {
                             e.vendorCode().orElse(null), e.getMessage() + " (after " + MAX_RETRIES + " retries)",
                             null, e);
                 }
-                Duration wait = e.retryAfter().map(ProviderCaller::clamp)
-                        .orElse(Duration.ofSeconds(1L << (retries - 1)));
+                Duration wait = within(deadline, e.retryAfter().map(ProviderCaller::clamp)
+                        .orElse(Duration.ofSeconds(1L << (retries - 1))));
                 call.emitter().emit(new SessionEvent.PlayBreak(true, wait.toMillis(), e.getMessage()));
                 try {
                     sleeper.sleep(wait, call.cancellation());
@@ -111,6 +118,27 @@ final class ProviderCaller {
         return d.compareTo(MAX_SERVER_DELAY) > 0 ? MAX_SERVER_DELAY : d;
     }
 
+    /**
+     * A wait cut short at the call's deadline (rounded up to whole milliseconds, so that it does end past it): the
+     * next attempt is then refused by {@link #checkDeadline}.
+     */
+    private static Duration within(long deadline, Duration wait) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        return wait.toNanos() > left ? Duration.ofMillis((left + 999_999) / 1_000_000) : wait;
+    }
+
+    private void checkDeadline(long deadline) {
+        if (System.nanoTime() - deadline >= 0) {
+            throw callTooLong();
+        }
+    }
+
+    private ProviderException callTooLong() {
+        return new ProviderException(ProviderException.Kind.FATAL, 0, "call_duration_exceeded",
+                "the provider call got no complete answer within " + MAX_CALL_KEY + " ("
+                        + TurnDeadline.format(maxCallDuration) + ")", null, null);
+    }
+
     /** Restart n waits {@code 200 ms × 2^(n−1) × (1 + u)}, u uniform in [0, 0.5). */
     static Duration restartDelay(int n) {
         double u = ThreadLocalRandom.current().nextDouble(0, 0.5);
@@ -122,15 +150,20 @@ final class ProviderCaller {
     private record Failure(Throwable error) {
     }
 
-    private CompletionResponse stream(Call call) {
+    private CompletionResponse stream(Call call, long deadline) {
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         Cancellable subscription = call.model().provider().stream(call.request()).subscribe()
                 .with(queue::add, failure -> queue.add(new Failure(failure)), () -> queue.add(END));
         StreamAccumulator acc = new StreamAccumulator();
+        boolean started = false;
         try (AutoCloseable onCancel = call.cancellation().onCancel(() -> queue.add(Cancelled.INSTANCE))) {
-            long idleMs = call.idleTimeout().toMillis();
+            long idleNanos = call.idleTimeout().toNanos();
             while (true) {
-                Object item = queue.poll(idleMs, TimeUnit.MILLISECONDS);
+                long left = deadline - System.nanoTime();
+                Object item = queue.poll(Math.min(idleNanos, Math.max(0, left)), TimeUnit.NANOSECONDS);
+                if (item == null && left <= idleNanos) {
+                    throw callTooLong();
+                }
                 if (item == null) {
                     throw new StreamStop(acc.hasChunks() ? StreamStop.Reason.MID_STREAM_STALL
                             : StreamStop.Reason.COLD_STALL, null, null);
@@ -145,8 +178,9 @@ final class ProviderCaller {
                     throw new StreamStop(StreamStop.Reason.PREMATURE_END, null, null);
                 }
                 if (item instanceof Failure f) {
-                    throw classifyFailure(f.error(), acc.hasChunks());
+                    throw classifyFailure(f.error(), started || acc.hasChunks());
                 }
+                started = true;
                 StreamAccumulator.Change change = acc.accept((StreamChunk) item);
                 if (change == StreamAccumulator.Change.TEXT) {
                     call.emitter().emit(new SessionEvent.TextChunk(ToolOutputs.eventText(acc.text())));
@@ -169,10 +203,13 @@ final class ProviderCaller {
         }
     }
 
-    /** A retryable failure after content arrived is a mid-stream fault (restart); before, a retry. */
-    private static RuntimeException classifyFailure(Throwable error, boolean hadChunks) {
+    /**
+     * A retryable failure once the stream has started (the 2xx status arrived: {@link StreamChunk.Started} or any
+     * chunk) is a stream fault (restart, §3.8); before, a retry (§3.7).
+     */
+    private static RuntimeException classifyFailure(Throwable error, boolean started) {
         if (error instanceof ProviderException pe) {
-            if (pe.kind() == ProviderException.Kind.RETRYABLE && hadChunks) {
+            if (pe.kind() == ProviderException.Kind.RETRYABLE && started) {
                 return new StreamStop(StreamStop.Reason.TRANSIENT_FAULT, pe.retryAfter().orElse(null), pe);
             }
             return pe;
@@ -181,7 +218,7 @@ final class ProviderCaller {
             return ce;
         }
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        if (hadChunks) {
+        if (started) {
             return new StreamStop(StreamStop.Reason.TRANSIENT_FAULT, null, error);
         }
         return new ProviderException(ProviderException.Kind.RETRYABLE, 0, null, "connection failed: " + message,

@@ -95,8 +95,8 @@ final class StreamAccumulator {
             finishReason = d.finishReason();
             return Change.NONE;
         }
-        // keep-alives and call ends change nothing; keep-alives do not count as content
-        if (chunk instanceof StreamChunk.KeepAlive) {
+        // keep-alives, the start marker and call ends change nothing; the first two do not count as content
+        if (chunk instanceof StreamChunk.KeepAlive || chunk instanceof StreamChunk.Started) {
             chunks--;
         }
         return Change.NONE;

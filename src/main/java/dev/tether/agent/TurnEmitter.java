@@ -1,6 +1,7 @@
 package dev.tether.agent;
 
 import dev.tether.event.EventEmitter;
+import dev.tether.event.SessionBus;
 import dev.tether.event.SessionEvent;
 import dev.tether.session.Usage;
 
@@ -11,11 +12,11 @@ import dev.tether.session.Usage;
  */
 final class TurnEmitter implements EventEmitter {
 
-    private final EventEmitter bus;
+    private final SessionBus bus;
     private final LoopMetrics metrics;
     private Usage usage = Usage.ZERO;
 
-    TurnEmitter(EventEmitter bus, LoopMetrics metrics) {
+    TurnEmitter(SessionBus bus, LoopMetrics metrics) {
         this.bus = bus;
         this.metrics = metrics;
     }
@@ -29,6 +30,17 @@ final class TurnEmitter implements EventEmitter {
             }
         }
         bus.emit(event);
+        if (metrics != null) {
+            metrics.observe(event);
+        }
+    }
+
+    /**
+     * Emits the turn's terminal event; {@code release} runs once it is recorded and before any subscriber receives
+     * it ({@link SessionBus#emit(SessionEvent, Runnable)}).
+     */
+    void emitTerminal(SessionEvent event, Runnable release) {
+        bus.emit(event, release);
         if (metrics != null) {
             metrics.observe(event);
         }

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * At most one turn per session in this process. A second prompt is refused ({@code reject}) or waits its turn in
@@ -23,10 +24,11 @@ public class TurnRegistry {
         volatile Cancellation running;
     }
 
-    /** A held turn slot; closing it lets the next queued prompt start. */
+    /** A held turn slot; closing it (once; later closes do nothing) lets the next queued prompt start. */
     public final class Turn implements AutoCloseable {
         private final String sessionId;
         private final Slot slot;
+        private final AtomicBoolean closed = new AtomicBoolean();
         final Cancellation cancellation = new Cancellation();
 
         private Turn(String sessionId, Slot slot) {
@@ -41,6 +43,9 @@ public class TurnRegistry {
 
         @Override
         public void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             slot.running = null;
             slot.lock.release();
             slots.computeIfPresent(sessionId, (id, s) -> s.lock.availablePermits() == 0 || s.lock.hasQueuedThreads()

@@ -56,6 +56,7 @@ final class TurnRunner {
     private final Cancellation cancellation;
     private final PreparedPrompt prompt;
     private final Clock clock;
+    private final Runnable release;
 
     private int steps;
     private final StringBuilder answer = new StringBuilder();
@@ -74,8 +75,13 @@ final class TurnRunner {
         return derived.compaction() != null && derived.compaction().splitIndex() >= 0;
     }
 
+    /**
+     * @param release frees what the turn holds (sink, writer, slot); run after the terminal event is recorded and
+     *                before it is delivered
+     */
     TurnRunner(Deps deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation, PreparedPrompt prompt,
-               Clock clock) {
+               Clock clock, Runnable release) {
+        this.release = release;
         this.deps = deps;
         this.writer = writer;
         this.emitter = emitter;
@@ -89,6 +95,7 @@ final class TurnRunner {
         TerminalReason reason;
         String error = null;
         boolean namingInterrupted = false;
+        TurnDeadline deadline = new TurnDeadline(deps.config().agent().maxTurnDuration(), cancellation);
         try {
             Session session = writer.current();
             if (prompt.modelOverride() != null) {
@@ -103,7 +110,8 @@ final class TurnRunner {
             }
             reason = runSteps();
         } catch (Cancellation.CancelledException e) {
-            reason = TerminalReason.ABORTED;
+            reason = deadline.expired() ? TerminalReason.ERROR : TerminalReason.ABORTED;
+            error = deadline.expired() ? deadline.message() : null;
             if (namingInterrupted) {
                 applyHeuristicTitle();
             }
@@ -114,6 +122,8 @@ final class TurnRunner {
             LOG.errorf(e, "turn on session %s failed", writer.current().id());
             reason = TerminalReason.ERROR;
             error = e.getMessage() == null ? "internal error" : e.getMessage();
+        } finally {
+            deadline.close();
         }
         try {
             persistUsage();
@@ -125,11 +135,8 @@ final class TurnRunner {
         }
         SessionResult result = new SessionResult(answer.toString().trim(), writer.current().id(), reason, steps,
                 emitter.usage(), error);
-        if (reason == TerminalReason.ERROR) {
-            emitter.emit(new SessionEvent.Error(error, result));
-        } else {
-            emitter.emit(new SessionEvent.Done(result));
-        }
+        emitter.emitTerminal(reason == TerminalReason.ERROR ? new SessionEvent.Error(error, result)
+                : new SessionEvent.Done(result), release);
         sample.stop(deps.meters().timer("tether.prompt.duration", "terminal_reason", reason.name().toLowerCase()));
         return result;
     }

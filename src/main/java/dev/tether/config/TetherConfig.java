@@ -134,6 +134,21 @@ public interface TetherConfig {
         @WithDefault("5")
         int maxStreamRestarts();
 
+        /**
+         * Wall time of one loop provider call, retries, restarts and their waits included. A call still without a
+         * complete answer then fails (fatal): the turn ends with {@code error}. With the 300 s stream idle timeout a
+         * provider that stalls every attempt is given up after two attempts, not after all six.
+         */
+        @WithDefault("10m")
+        Duration maxCallDuration();
+
+        /**
+         * Wall time of one turn, from its start to its terminal event. When it passes the turn is cancelled at its
+         * next cancellation point (provider call, wait, tool) and ends with {@code error}.
+         */
+        @WithDefault("30m")
+        Duration maxTurnDuration();
+
         /** Timeout of the AI title call. */
         @WithDefault("10s")
         Duration titleTimeout();

@@ -74,6 +74,17 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /** As {@link #emit}, returning the event's sequence ({@code null} for ephemeral events or a failed sink write). */
     public Long emitAndGetSeq(SessionEvent event) {
+        return emit(event, null);
+    }
+
+    /**
+     * As {@link #emit}, running {@code afterRecorded} once the event is recorded (durable) and before any subscriber
+     * is offered it, while other emits and new subscriptions wait. A turn ends this way: it releases what it holds
+     * (sink, writer, turn slot) between recording its terminal event and delivering it, so a client that reacts to
+     * {@code done} at once finds the session free, and a subscriber that registers for the next turn never sees this
+     * turn's terminal event. {@code afterRecorded} must not block for long; a failure in it is logged.
+     */
+    public Long emit(SessionEvent event, Runnable afterRecorded) {
         Objects.requireNonNull(event, "event");
         emitLock.lock();
         try {
@@ -95,6 +106,9 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                             event.type(), sessionId);
                 }
             }
+            if (afterRecorded != null) {
+                runQuietly(afterRecorded, event);
+            }
             metrics.emitted(event.type());
             BusEvent busEvent = new BusEvent(seq, event);
             for (EventSubscriber subscriber : subscribers) {
@@ -103,6 +117,15 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             return seq;
         } finally {
             emitLock.unlock();
+        }
+    }
+
+    private void runQuietly(Runnable afterRecorded, SessionEvent event) {
+        try {
+            afterRecorded.run();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "session %s: the action after recording %s failed; delivering it anyway", sessionId,
+                    event.type());
         }
     }
 
@@ -166,16 +189,18 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     private Multi<BusEvent> register(Long afterSeq) {
         EventSubscriber subscriber = new EventSubscriber(this, settings, executor, metrics, replaySource, afterSeq);
-        if (closed) {
-            subscriber.complete();
-        } else {
-            subscribers.add(subscriber);
-            metrics.subscriberAdded();
-            if (closed && subscribers.remove(subscriber)) {
-                // Lost a race with close(): end it like the others.
-                metrics.subscriberRemoved();
+        // under the emit lock: a subscriber sees exactly the events emitted after it registered, never one whose
+        // delivery was under way (see emit(event, afterRecorded))
+        emitLock.lock();
+        try {
+            if (closed) {
                 subscriber.complete();
+            } else {
+                subscribers.add(subscriber);
+                metrics.subscriberAdded();
             }
+        } finally {
+            emitLock.unlock();
         }
         return Multi.createFrom().publisher(subscriber);
     }

@@ -28,8 +28,10 @@ public interface Provider {
 
     /**
      * Streams one completion. The returned {@code Multi} fails with a {@link ProviderException}; cancelling the
-     * subscription cancels the HTTP exchange. It ends after a {@link StreamChunk.Done}, or without one when the
-     * server closed the stream early (the caller detects that).
+     * subscription cancels the HTTP exchange. It starts with {@link StreamChunk.Started} once the 2xx status arrived
+     * (providers that cannot tell may omit it) and ends after a {@link StreamChunk.Done} — also when the stream ended
+     * cleanly without its end marker after the model had said why it stopped — or without one when the server closed
+     * the stream early (the caller detects that).
      */
     Multi<StreamChunk> stream(CompletionRequest request);
 

@@ -5,6 +5,13 @@ import dev.tether.session.Usage;
 /** One piece of a streamed completion (spec §11.2). Providers emit these; the loop accumulates them. */
 public sealed interface StreamChunk {
 
+    /**
+     * The response status was 2xx: the stream has started (spec §3.8). First of a stream; carries no content and
+     * resets the idle timer. A retryable failure after it restarts the stream instead of retrying the request.
+     */
+    record Started() implements StreamChunk {
+    }
+
     /** Resets the idle timer only. */
     record KeepAlive() implements StreamChunk {
     }

@@ -131,8 +131,50 @@ class ProviderCallerTest {
         canceller.join();
     }
 
+    @Test
+    void retryableFailureAfterTheStatusAndBeforeTheFirstChunkIsAStreamRestart() {
+        ScriptedProvider provider = new ScriptedProvider(n -> n == 0
+                ? Multi.createBy().concatenating().streams(Multi.createFrom().item(new StreamChunk.Started()),
+                        fail(503, null))
+                : answer("ok"));
+        assertEquals("ok", caller().call(call(provider, Duration.ofSeconds(5))).response().message().text());
+        assertEquals(List.of(new SessionEvent.StreamRetry(1, 5, "transient_fault")), events.stream()
+                .filter(SessionEvent.StreamRetry.class::isInstance).toList());
+        assertTrue(types().stream().noneMatch("play_break"::equals), "not a §3.7 retry: " + types());
+    }
+
+    @Test
+    void callDurationBoundEndsAStalledCallWithAnErrorNamingTheKey() {
+        // every attempt stalls after the status; the 5 s idle timeout would never fire within the 300 ms bound
+        ScriptedProvider provider = new ScriptedProvider(n -> Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(new StreamChunk.Started()), Multi.createFrom().nothing()));
+        ProviderCaller bounded = new ProviderCaller(recordingSleeper, 5, Duration.ofMillis(300));
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> bounded.call(call(provider, Duration.ofSeconds(5))));
+        assertEquals(ProviderException.Kind.FATAL, e.kind());
+        assertEquals("call_duration_exceeded", e.vendorCode().orElseThrow());
+        assertTrue(e.getMessage().contains("tether.agent.max-call-duration (0.3s)"), e.getMessage());
+        assertEquals(1, provider.requests.get());
+    }
+
+    @Test
+    void callDurationBoundCutsRetryWaitsAndRefusesFurtherAttempts() {
+        ScriptedProvider provider = new ScriptedProvider(n -> fail(429, Duration.ofSeconds(30)));
+        Sleeper realSleeper = (d, c) -> {
+            waits.add(d);
+            Sleeper.REAL.sleep(d, c);
+        };
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> new ProviderCaller(realSleeper, 5, Duration.ofMillis(200)).call(call(provider,
+                        Duration.ofSeconds(5))));
+        assertEquals("call_duration_exceeded", e.vendorCode().orElseThrow());
+        assertEquals(1, provider.requests.get(), "no attempt past the bound");
+        assertEquals(1, waits.size());
+        assertTrue(waits.get(0).compareTo(Duration.ofMillis(200)) <= 0, "the 30 s wait is cut: " + waits);
+    }
+
     private ProviderCaller caller() {
-        return new ProviderCaller(recordingSleeper, 5);
+        return new ProviderCaller(recordingSleeper, 5, Duration.ofMinutes(10));
     }
 
     private ProviderCaller.Call call(ScriptedProvider provider, Duration idle) {

@@ -65,7 +65,8 @@ import java.util.function.Function;
  * {@link Reply#error} (status, vendor JSON body, {@code Retry-After}/{@code retry-after-ms} headers or a body
  * {@code retry_after}), {@link Reply#reset()}, {@link Reply#hang()}, and on a turn: {@code stallAfter(n)},
  * {@code endEarlyAfter(n)}, {@code resetAfter(n)}, {@code errorEventAfter(n, type, message)},
- * {@code chunkDelay(d)}. A stalled exchange waits until {@link #releaseStalls()} (the rest is then sent), the client
+ * {@code nonJsonAfter(n)}, {@code chunkDelay(d)}. {@link #openConnections()} and {@link #exchangesInFlight()} show
+ * whether clients closed what they opened. A stalled exchange waits until {@link #releaseStalls()} (the rest is then sent), the client
  * closes the connection ({@link #awaitClientDisconnect}), or {@link #close()}. {@link #awaitStalled} waits until a
  * stall point is reached.
  *
@@ -75,10 +76,12 @@ import java.util.function.Function;
 public final class FakeLlmServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NON_JSON_FRAME = "data: {this is not json\n\n";
 
     private final ServerSocket serverSocket;
     private final Thread acceptor;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger exchanges = new AtomicInteger();
     private final ConcurrentLinkedDeque<Reply> queue = new ConcurrentLinkedDeque<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<RecordedRequest> unconsumed = new LinkedBlockingQueue<>();
@@ -219,6 +222,16 @@ public final class FakeLlmServer implements AutoCloseable {
         }
     }
 
+    /** Client connections open now (busy or idle in a keep-alive pool). */
+    public int openConnections() {
+        return sockets.size();
+    }
+
+    /** Requests being answered now: streaming, stalled or hung. Zero once every client is done or gone. */
+    public int exchangesInFlight() {
+        return exchanges.get();
+    }
+
     // ------------------------------------------------------------------ fault control
 
     /** Lets every exchange currently stalled (stallAfter/hang) continue. */
@@ -298,8 +311,13 @@ public final class FakeLlmServer implements AutoCloseable {
                     return;
                 }
                 record(req);
-                if (!respond(socket, in, out, req)) {
-                    return;
+                exchanges.incrementAndGet();
+                try {
+                    if (!respond(socket, in, out, req)) {
+                        return;
+                    }
+                } finally {
+                    exchanges.decrementAndGet();
                 }
             }
         } catch (IOException e) {
@@ -439,6 +457,10 @@ public final class FakeLlmServer implements AutoCloseable {
             reset(socket);
             return false;
         }
+        if (turn.fault == Reply.FaultKind.NON_JSON) {
+            writeFixed(out, 200, "application/json", NON_JSON_FRAME, Map.of());
+            return true;
+        }
         if (turn.fault == Reply.FaultKind.ERROR_EVENT) {
             writeFixed(out, 500, "application/json",
                     renderer.errorJson(req.wire(), turn.errorType, turn.errorMessage, null, null).toString(), Map.of());
@@ -484,6 +506,11 @@ public final class FakeLlmServer implements AutoCloseable {
                         writeChunk(socket, out, renderer.streamError(turn, req.wire()).text());
                         endChunked(out);
                         return true;
+                    }
+                    case NON_JSON -> {
+                        if (!writeChunk(socket, out, NON_JSON_FRAME)) {
+                            return false;
+                        }
                     }
                 }
             }

@@ -72,7 +72,7 @@ public sealed interface Reply permits Reply.Turn, Reply.Error, Reply.Reset, Repl
     }
 
     /** Where a streamed turn stops short. */
-    enum FaultKind { STALL, END_EARLY, RESET, ERROR_EVENT }
+    enum FaultKind { STALL, END_EARLY, RESET, ERROR_EVENT, NON_JSON }
 
     /**
      * A model turn. Builder methods mutate and return this. Usage is given in the normalised meaning of spec §2.4
@@ -191,6 +191,14 @@ public sealed interface Reply permits Reply.Turn, Reply.Error, Reply.Reset, Repl
             this.errorType = type;
             this.errorMessage = message;
             return fault(FaultKind.ERROR_EVENT, n);
+        }
+
+        /**
+         * Streams up to the {@code n}-th content delta, then a {@code data:} line that is not JSON, then the rest of
+         * the answer. Non-streamed requests get a 200 whose body is not JSON.
+         */
+        public Turn nonJsonAfter(int n) {
+            return fault(FaultKind.NON_JSON, n);
         }
 
         private Turn fault(FaultKind kind, int n) {

@@ -6,6 +6,7 @@ import dev.tether.provider.ProviderErrors;
 import dev.tether.provider.ProviderException;
 import dev.tether.provider.StreamChunk;
 import dev.tether.provider.http.SseEvent;
+import dev.tether.provider.http.StreamDecoder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +16,11 @@ import java.util.Map;
 /**
  * Turns the SSE events of one streamed Messages response into {@link StreamChunk}s: {@code ping} and comments are
  * keep-alives, content blocks map to text, thinking (with {@code signature_delta} as a signature) and tool calls,
- * {@code error} fails with the vendor type, and {@code Done} is emitted only at {@code message_stop}. Usage is
- * gathered from {@code message_start} and {@code message_delta}. One decoder per stream attempt.
+ * {@code error} fails with the vendor type, and {@code Done} is emitted at {@code message_stop}, or at a clean end of
+ * the body after a {@code message_delta} carried the {@code stop_reason}. Usage is gathered from
+ * {@code message_start} and {@code message_delta}. One decoder per stream attempt.
  */
-final class AnthropicStreamDecoder {
+final class AnthropicStreamDecoder implements StreamDecoder {
 
     private final ObjectMapper json;
     private final String provider;
@@ -41,7 +43,8 @@ final class AnthropicStreamDecoder {
                 || (e.event() == null && e.data() != null && e.data().contains("\"message_stop\""));
     }
 
-    List<StreamChunk> onEvent(SseEvent event) {
+    @Override
+    public List<StreamChunk> onEvent(SseEvent event) {
         List<StreamChunk> out = new ArrayList<>();
         if (done) {
             return out;
@@ -78,20 +81,31 @@ final class AnthropicStreamDecoder {
                 }
                 readUsage(root.path("usage"));
             }
-            case "message_stop" -> {
-                for (String id : toolBlocks.values()) {
-                    out.add(new StreamChunk.ToolCallEnd(id));
-                }
-                toolBlocks.clear();
-                done = true;
-                out.add(new StreamChunk.Done(AnthropicWire.usage(input, output, cacheRead, cacheWrite),
-                        AnthropicWire.stopReason(stopReason, sawToolUse)));
-            }
+            case "message_stop" -> finish(out);
             default -> {
                 // New event types may appear (versioning policy): ignored.
             }
         }
         return out;
+    }
+
+    @Override
+    public List<StreamChunk> onEnd() {
+        List<StreamChunk> out = new ArrayList<>();
+        if (!done && stopReason != null) {
+            finish(out);
+        }
+        return out;
+    }
+
+    private void finish(List<StreamChunk> out) {
+        for (String id : toolBlocks.values()) {
+            out.add(new StreamChunk.ToolCallEnd(id));
+        }
+        toolBlocks.clear();
+        done = true;
+        out.add(new StreamChunk.Done(AnthropicWire.usage(input, output, cacheRead, cacheWrite),
+                AnthropicWire.stopReason(stopReason, sawToolUse)));
     }
 
     private void blockStart(int index, JsonNode block, List<StreamChunk> out) {

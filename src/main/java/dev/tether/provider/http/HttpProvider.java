@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -46,7 +45,7 @@ public abstract class HttpProvider implements Provider {
     protected abstract JsonNode requestBody(CompletionRequest request, boolean stream);
 
     /** A fresh decoder for one stream: SSE event → chunks (throwing a classified error for error events). */
-    protected abstract Function<SseEvent, List<StreamChunk>> newDecoder();
+    protected abstract StreamDecoder newDecoder();
 
     /** Whether an SSE event is the stream's end marker. */
     protected abstract Predicate<SseEvent> endMarker();
@@ -85,8 +84,11 @@ public abstract class HttpProvider implements Provider {
         return Multi.createFrom().deferred(() -> {
             checkConfigured();
             String body = requestBody(request, true).toString();
-            Function<SseEvent, List<StreamChunk>> decoder = newDecoder();
-            return http.stream(url(), headers(), body, endMarker()).onItem().transformToIterable(decoder);
+            StreamDecoder decoder = newDecoder();
+            return http.stream(url(), headers(), body, endMarker())
+                    .onItem().transformToIterable(e -> e.isStarted() ? List.of(new StreamChunk.Started())
+                            : decoder.onEvent(e))
+                    .onCompletion().continueWith(decoder::onEnd);
         });
     }
 

@@ -62,23 +62,24 @@ public final class ProviderHttp implements AutoCloseable {
     }
 
     /**
-     * POSTs {@code body} and streams the SSE events of the answer. Items are emitted on a Vert.x event-loop thread.
-     * The {@code Multi} completes after the first event matching {@code endMarker} (later bytes are ignored) or when
-     * the body ends cleanly without one; it fails with a classified {@link ProviderException} on a non-2xx status
-     * (body and delay headers parsed) and with a retryable one when the connection breaks. Cancelling resets the
-     * exchange, which closes its connection.
+     * POSTs {@code body} and streams the SSE events of the answer, after {@link SseEvent#started()} once the 2xx
+     * status arrived. Items are emitted on a Vert.x event-loop thread. The {@code Multi} completes after the first
+     * event matching {@code endMarker} (later bytes are ignored) or when the body ends cleanly without one; it fails
+     * with a classified {@link ProviderException} on a non-2xx status (body and delay headers parsed) and with a
+     * retryable one when the connection breaks. Cancelling resets the exchange, which closes its connection; the
+     * reset runs on the exchange's event loop, never racing the response it cancels.
      */
     public Multi<SseEvent> stream(String url, Map<String, String> headers, String body, Predicate<SseEvent> endMarker) {
         return Multi.createFrom().emitter(em -> {
-            AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+            AtomicReference<Runnable> reset = new AtomicReference<>();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean cancelled = new AtomicBoolean();
             em.onTermination(() -> {
                 cancelled.set(true);
                 if (finished.compareAndSet(false, true)) {
-                    HttpClientRequest r = request.get();
+                    Runnable r = reset.get();
                     if (r != null) {
-                        r.reset();
+                        r.run();
                     }
                 }
             });
@@ -90,7 +91,8 @@ public final class ProviderHttp implements AutoCloseable {
                     return;
                 }
                 HttpClientRequest req = created.result();
-                request.set(req);
+                Context context = Vertx.currentContext();
+                reset.set(context == null ? req::reset : () -> context.runOnContext(v -> req.reset()));
                 if (cancelled.get()) {
                     req.reset();
                     return;
@@ -111,12 +113,19 @@ public final class ProviderHttp implements AutoCloseable {
                         });
                         return;
                     }
+                    em.emit(SseEvent.started());
                     SseParser parser = new SseParser(event -> {
                         if (finished.get()) {
                             return;
                         }
+                        boolean end = !event.comment() && endMarker.test(event);
+                        // finished before the end marker goes out: a subscriber that cancels on seeing it must not
+                        // reset an exchange that is over (its connection may already serve another request)
+                        if (end && !finished.compareAndSet(false, true)) {
+                            return;
+                        }
                         em.emit(event);
-                        if (!event.comment() && endMarker.test(event) && finished.compareAndSet(false, true)) {
+                        if (end) {
                             em.complete();
                         }
                     });

@@ -10,4 +10,16 @@ public record SseEvent(String event, String data, boolean comment) {
     public static SseEvent keepAlive() {
         return new SseEvent(null, null, true);
     }
+
+    /**
+     * Not on the wire: {@link ProviderHttp} emits it first, once the 2xx status arrived (the parser never dispatches
+     * an event without both name and data).
+     */
+    public static SseEvent started() {
+        return new SseEvent(null, null, false);
+    }
+
+    public boolean isStarted() {
+        return event == null && data == null && !comment;
+    }
 }

@@ -5,18 +5,16 @@ import dev.tether.config.TetherConfig;
 import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
 import dev.tether.provider.ProviderSettings;
-import dev.tether.provider.StreamChunk;
 import dev.tether.provider.http.HttpProvider;
 import dev.tether.provider.http.ProviderHttp;
 import dev.tether.provider.http.SseEvent;
+import dev.tether.provider.http.StreamDecoder;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -48,8 +46,8 @@ public class OpenAiProvider extends HttpProvider {
     }
 
     @Override
-    protected Function<SseEvent, List<StreamChunk>> newDecoder() {
-        return new OpenAiStreamDecoder(json, NAME)::onEvent;
+    protected StreamDecoder newDecoder() {
+        return new OpenAiStreamDecoder(json, NAME);
     }
 
     @Override

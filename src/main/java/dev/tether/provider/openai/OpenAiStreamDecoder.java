@@ -7,6 +7,7 @@ import dev.tether.provider.ProviderErrors;
 import dev.tether.provider.ProviderException;
 import dev.tether.provider.StreamChunk;
 import dev.tether.provider.http.SseEvent;
+import dev.tether.provider.http.StreamDecoder;
 import dev.tether.session.Usage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,10 +18,11 @@ import java.util.Map;
 /**
  * Turns the SSE events of one streamed Chat Completion into {@link StreamChunk}s. Tool calls are assembled by
  * {@code index} (deltas of parallel calls may interleave); a call opens once its name is known and all open calls
- * close at the finish reason. {@code Done} is emitted only at {@code data: [DONE]}, so a stream cut before it ends
- * without one. One decoder per stream attempt.
+ * close at the finish reason. {@code Done} is emitted at {@code data: [DONE]}, or at a clean end of the body after a
+ * {@code finish_reason} arrived (some servers omit the marker); a stream cut before the finish reason ends without
+ * one. One decoder per stream attempt.
  */
-final class OpenAiStreamDecoder {
+final class OpenAiStreamDecoder implements StreamDecoder {
 
     static final String DONE_MARKER = "[DONE]";
 
@@ -45,7 +47,8 @@ final class OpenAiStreamDecoder {
     }
 
     /** The chunks of one event; throws a classified {@link ProviderException} for an error chunk. */
-    List<StreamChunk> onEvent(SseEvent event) {
+    @Override
+    public List<StreamChunk> onEvent(SseEvent event) {
         List<StreamChunk> out = new ArrayList<>();
         if (done) {
             return out;
@@ -59,9 +62,7 @@ final class OpenAiStreamDecoder {
             return out;
         }
         if (data.equals(DONE_MARKER)) {
-            closeCalls(out);
-            done = true;
-            out.add(new StreamChunk.Done(usage, OpenAiWire.finishReason(finishReason, !calls.isEmpty())));
+            finish(out);
             return out;
         }
         JsonNode root;
@@ -107,6 +108,21 @@ final class OpenAiStreamDecoder {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<StreamChunk> onEnd() {
+        List<StreamChunk> out = new ArrayList<>();
+        if (!done && finishReason != null) {
+            finish(out);
+        }
+        return out;
+    }
+
+    private void finish(List<StreamChunk> out) {
+        closeCalls(out);
+        done = true;
+        out.add(new StreamChunk.Done(usage, OpenAiWire.finishReason(finishReason, !calls.isEmpty())));
     }
 
     private void onToolCallDelta(int index, JsonNode tc, List<StreamChunk> out) {

@@ -79,8 +79,8 @@ class AnthropicProviderTest {
     void streamsTextPingAndNormalisedUsage() {
         llm.enqueue(Reply.text("Hi", " there").usage(1000, 20, 600L, 300L));
         List<StreamChunk> chunks = collect(provider.stream(request()));
-        assertEquals(List.of(new StreamChunk.KeepAlive(), new StreamChunk.Text("Hi"), new StreamChunk.Text(" there"),
-                new StreamChunk.Done(Usage.of(1000, 20, 600L, 300L), FinishReason.STOP)), chunks);
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.KeepAlive(), new StreamChunk.Text("Hi"),
+                new StreamChunk.Text(" there"), new StreamChunk.Done(Usage.of(1000, 20, 600L, 300L), FinishReason.STOP)), chunks);
         RecordedRequest r = llm.takeRequest(WAIT);
         assertEquals("/v1/messages", r.path());
         assertEquals("ak-test-secret", r.header("x-api-key"));
@@ -96,6 +96,7 @@ class AnthropicProviderTest {
                 .usage(10, 5));
         List<StreamChunk> chunks = collect(provider.stream(request()));
         assertEquals(List.of(
+                new StreamChunk.Started(),
                 new StreamChunk.KeepAlive(),
                 new StreamChunk.Thinking("I should", null),
                 new StreamChunk.Thinking(" read", null),
@@ -225,8 +226,17 @@ class AnthropicProviderTest {
     }
 
     @Test
-    void streamWithoutMessageStopCompletesWithoutDone() {
-        llm.enqueue(Reply.text("a", "b").endEarlyAfter(99));
+    void cleanEndAfterTheStopReasonWithoutMessageStopIsComplete() {
+        llm.enqueue(Reply.text("a", "b").usage(7, 2).endEarlyAfter(99));
+        List<StreamChunk> chunks = collect(provider.stream(request()));
+        assertEquals(new StreamChunk.Text("b"), chunks.get(chunks.size() - 2));
+        assertEquals(new StreamChunk.Done(Usage.of(7, 2, null, null), FinishReason.STOP),
+                chunks.get(chunks.size() - 1));
+    }
+
+    @Test
+    void cleanEndBeforeTheStopReasonCompletesWithoutDone() {
+        llm.enqueue(Reply.text("a", "b").endEarlyAfter(2));
         List<StreamChunk> chunks = collect(provider.stream(request()));
         assertFalse(chunks.stream().anyMatch(StreamChunk.Done.class::isInstance));
         assertEquals(new StreamChunk.Text("b"), chunks.get(chunks.size() - 1));
@@ -244,8 +254,8 @@ class AnthropicProviderTest {
         AssertSubscriber<StreamChunk> sub = provider.stream(request()).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         assertTrue(llm.awaitStalled(WAIT));
-        sub.awaitItems(1, WAIT);
-        assertEquals(List.of(new StreamChunk.KeepAlive()), sub.getItems());
+        sub.awaitItems(2, WAIT);
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.KeepAlive()), sub.getItems());
         sub.cancel();
         assertTrue(llm.awaitClientDisconnect(WAIT));
     }

@@ -81,7 +81,7 @@ class OpenAiProviderTest {
     void streamsTextAndNormalisesUsageWithCachedTokens() {
         llm.enqueue(Reply.text("Hel", "lo").usage(100, 7, 40L, null));
         List<StreamChunk> chunks = collect(provider.stream(request("gpt-4o")));
-        assertEquals(List.of(new StreamChunk.Text("Hel"), new StreamChunk.Text("lo"),
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Text("Hel"), new StreamChunk.Text("lo"),
                 new StreamChunk.Done(Usage.of(100, 7, 40L, null), FinishReason.STOP)), chunks);
 
         RecordedRequest r = llm.takeRequest(WAIT);
@@ -101,7 +101,8 @@ class OpenAiProviderTest {
                 .toolCall("call_b", "list", "{\"dir\"", ":\".\"}")
                 .interleaveToolCalls());
         List<StreamChunk> chunks = collect(provider.stream(request("gpt-4o")));
-        assertEquals(new StreamChunk.Text("Let me look."), chunks.get(0));
+        assertEquals(new StreamChunk.Started(), chunks.get(0));
+        assertEquals(new StreamChunk.Text("Let me look."), chunks.get(1));
         assertEquals(List.of(new StreamChunk.ToolCallStart("call_a", "read"),
                 new StreamChunk.ToolCallStart("call_b", "list")), chunks.stream()
                 .filter(StreamChunk.ToolCallStart.class::isInstance).toList());
@@ -123,7 +124,8 @@ class OpenAiProviderTest {
     void reasoningDeltasBecomeThinkingAndCommentsKeepAlive() {
         llm.enqueue(Reply.turn().thinking("Think", "ing").keepAlive().text("ok").usage(5, 2));
         List<StreamChunk> chunks = collect(provider.stream(request("deepseek-reasoner")));
-        assertEquals(List.of(new StreamChunk.Thinking("Think", null), new StreamChunk.Thinking("ing", null),
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Thinking("Think", null),
+                new StreamChunk.Thinking("ing", null),
                 new StreamChunk.KeepAlive(), new StreamChunk.Text("ok"),
                 new StreamChunk.Done(Usage.of(5, 2, null, null), FinishReason.STOP)), chunks);
     }
@@ -257,7 +259,7 @@ class OpenAiProviderTest {
         AssertSubscriber<StreamChunk> sub = provider.stream(request("gpt-4o")).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         sub.awaitFailure(WAIT);
-        assertEquals(List.of(new StreamChunk.Text("a")), sub.getItems());
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Text("a")), sub.getItems());
         ProviderException e = assertInstanceOf(ProviderException.class, sub.getFailure());
         assertEquals(Kind.RETRYABLE, e.kind());
     }
@@ -285,10 +287,28 @@ class OpenAiProviderTest {
     }
 
     @Test
-    void streamEndingWithoutDoneMarkerCompletesWithoutDone() {
+    void cleanEndAfterTheFinishReasonWithoutDoneMarkerIsComplete() {
         llm.enqueue(Reply.text("a", "b").usage(3, 2).endEarlyAfter(99));
         List<StreamChunk> chunks = collect(provider.stream(request("gpt-4o")));
-        assertEquals(List.of(new StreamChunk.Text("a"), new StreamChunk.Text("b")), chunks);
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Text("a"), new StreamChunk.Text("b"),
+                new StreamChunk.Done(Usage.of(3, 2, null, null), FinishReason.STOP)), chunks);
+    }
+
+    @Test
+    void cleanEndAfterToolCallsClosesThemAndIsComplete() {
+        llm.enqueue(Reply.toolCall("call_1", "read", "{\"path\":", "\"a\"}").endEarlyAfter(99));
+        List<StreamChunk> chunks = collect(provider.stream(request("gpt-4o")));
+        int n = chunks.size();
+        assertEquals(new StreamChunk.ToolCallEnd("call_1"), chunks.get(n - 2));
+        assertEquals(new StreamChunk.Done(null, FinishReason.TOOL_CALLS), chunks.get(n - 1));
+    }
+
+    @Test
+    void cleanEndBeforeTheFinishReasonCompletesWithoutDone() {
+        llm.enqueue(Reply.text("a", "b").usage(3, 2).endEarlyAfter(2));
+        List<StreamChunk> chunks = collect(provider.stream(request("gpt-4o")));
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Text("a"), new StreamChunk.Text("b")),
+                chunks);
     }
 
     @Test
@@ -304,9 +324,9 @@ class OpenAiProviderTest {
         llm.enqueue(Reply.text("a", "b").stallAfter(1));
         AssertSubscriber<StreamChunk> sub = provider.stream(request("gpt-4o")).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-        sub.awaitItems(1, WAIT);
+        sub.awaitItems(2, WAIT);
         assertTrue(llm.awaitStalled(WAIT));
-        assertEquals(List.of(new StreamChunk.Text("a")), sub.getItems());
+        assertEquals(List.of(new StreamChunk.Started(), new StreamChunk.Text("a")), sub.getItems());
         sub.assertNotTerminated();
         sub.cancel();
         assertTrue(llm.awaitClientDisconnect(WAIT), "cancelling the subscription closes the HTTP connection");
@@ -320,8 +340,8 @@ class OpenAiProviderTest {
         assertTrue(llm.awaitStalled(WAIT));
         llm.releaseStalls();
         sub.awaitCompletion(WAIT);
-        assertEquals(new StreamChunk.Text("b"), sub.getItems().get(1));
-        assertInstanceOf(StreamChunk.Done.class, sub.getItems().get(2));
+        assertEquals(new StreamChunk.Text("b"), sub.getItems().get(2));
+        assertInstanceOf(StreamChunk.Done.class, sub.getItems().get(3));
     }
 
     @Test

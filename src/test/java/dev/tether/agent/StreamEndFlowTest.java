@@ -1,0 +1,110 @@
+package dev.tether.agent;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.testing.FakeLlmResource;
+import dev.tether.testing.FakeLlmServer;
+import dev.tether.testing.InjectFakeLlm;
+import dev.tether.testing.Reply;
+import dev.tether.testing.RoutedLlm;
+import dev.tether.testing.SseTurns;
+import dev.tether.testing.Workspaces;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * How a started stream ends (spec §3.8), over HTTP against the fake model in both wire formats: a clean end after the
+ * stop reason is a complete answer on the first attempt; a clean end before it is still a premature end; a retryable
+ * fault after the 2xx status and before the first chunk is a stream restart ({@code stream_retry}), not a §3.7 retry.
+ */
+@QuarkusTest
+@WithTestResource(FakeLlmResource.class)
+class StreamEndFlowTest {
+
+    private static final String OPENAI = "openai/gpt-4o";
+    private static final String ANTHROPIC = "anthropic/claude-sonnet-4-20250514";
+
+    @InjectFakeLlm
+    FakeLlmServer llm;
+
+    @TestHTTPResource("/api/sessions/")
+    URI sessions;
+
+    private RoutedLlm routed;
+    private Path workspace;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        routed = new RoutedLlm(llm);
+        workspace = Workspaces.withHello();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {OPENAI, ANTHROPIC})
+    void cleanEndAfterTheStopReasonWithoutEndMarkerCompletesOnTheFirstAttempt(String model) {
+        String id = createSession(model);
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").usage(10, 2).endEarlyAfter(99));
+        List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
+        JsonNode done = last(events);
+        assertEquals("done", done.path("type").asText(), SseTurns.types(events).toString());
+        assertEquals("completed", done.path("result").path("terminal_reason").asText());
+        assertEquals("Hello", done.path("result").path("text").asText());
+        assertTrue(SseTurns.ofType(events, "stream_retry").isEmpty(), SseTurns.types(events).toString());
+        assertEquals(1, routed.requests(RoutedLlm.Kind.LOOP).size(), "one attempt");
+        List<JsonNode> usages = SseTurns.ofType(events, "token_usage"); // the title call's first, the step's last
+        JsonNode usage = usages.get(usages.size() - 1);
+        assertEquals(10, usage.path("prompt_tokens").asLong(), "the usage reported before the end was kept");
+        assertEquals(2, usage.path("completion_tokens").asLong());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {OPENAI, ANTHROPIC})
+    void cleanEndBeforeTheStopReasonIsStillAPrematureEnd(String model) {
+        String id = createSession(model);
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").endEarlyAfter(2), Reply.text("Hello"));
+        List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
+        assertEquals("completed", last(events).path("result").path("terminal_reason").asText());
+        List<JsonNode> retries = SseTurns.ofType(events, "stream_retry");
+        assertEquals(1, retries.size(), SseTurns.types(events).toString());
+        assertEquals("premature_end", retries.get(0).path("reason").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {OPENAI, ANTHROPIC})
+    void retryableErrorAfterTheStatusAndBeforeTheFirstChunkIsAStreamRestart(String model) {
+        String id = createSession(model);
+        String type = model.equals(OPENAI) ? "server_error" : "overloaded_error";
+        routed.script(RoutedLlm.Kind.LOOP, Reply.text("x").errorEventAfter(0, type, "upstream hiccup"),
+                Reply.text("x").resetAfter(0), Reply.text("x").nonJsonAfter(0), Reply.text("Recovered."));
+        List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
+        assertEquals("Recovered.", last(events).path("result").path("text").asText(), SseTurns.types(events)
+                .toString());
+        List<JsonNode> retries = SseTurns.ofType(events, "stream_retry");
+        assertEquals(List.of(1, 2, 3), retries.stream().map(r -> r.path("attempt").asInt()).toList());
+        assertTrue(retries.stream().allMatch(r -> r.path("reason").asText().equals("transient_fault")),
+                retries.toString());
+        assertTrue(SseTurns.ofType(events, "play_break").isEmpty(), "not a §3.7 retry: " + SseTurns.types(events));
+        assertEquals(4, routed.requests(RoutedLlm.Kind.LOOP).size());
+    }
+
+    private static JsonNode last(List<JsonNode> events) {
+        return events.get(events.size() - 1);
+    }
+
+    private String createSession(String model) {
+        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString(), "model", model))
+                .post("/api/sessions").then().statusCode(201).extract().path("id");
+    }
+}

@@ -23,6 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Tag(name = "Context", description = "The context window of a session's next request and compaction (spec §6)")
 public class ContextResource {
 
+    private static final String NO_STORE_OR_PROVIDER = "The session store is unavailable, or the session's model has "
+            + "no provider configured";
+
     private final AgentService agent;
 
     public ContextResource(AgentService agent) {
@@ -36,8 +39,7 @@ public class ContextResource {
                     + "tokens against the effective budget of the session's model, and whether the next step would "
                     + "compact. Reads only: no model call, no event.")
     @APIResponse(responseCode = "200", description = "The estimate")
-    @APIResponse(responseCode = "503", description = "The session store is unavailable, or the session's model has "
-            + "no provider configured")
+    @APIResponse(responseCode = "503", description = NO_STORE_OR_PROVIDER)
     public ContextView context(@RestPath String id) {
         ContextEstimate e = agent.estimateContext(id);
         return new ContextView(e.model(), e.requestTokens(), e.budget(), e.fraction(), e.wouldCompact(), e.window(),
@@ -52,8 +54,7 @@ public class ContextResource {
                     + "`dry_run=true` only says what a compaction would do: no model call, no event.")
     @APIResponse(responseCode = "200", description = "What ran, or would run for a dry run")
     @APIResponse(responseCode = "409", description = "A turn is running on the session")
-    @APIResponse(responseCode = "503", description = "The session store is unavailable, or the session's model has "
-            + "no provider configured")
+    @APIResponse(responseCode = "503", description = NO_STORE_OR_PROVIDER)
     public CompactView compact(@RestPath String id, @RestQuery("dry_run") boolean dryRun) {
         if (dryRun) {
             CompactionPreview p = agent.previewCompaction(id);

@@ -4,8 +4,7 @@ import dev.tether.config.TetherConfig;
 import dev.tether.context.ContextManager;
 import dev.tether.context.RlmEngine;
 import dev.tether.context.TitleGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.event.journal.JournalSink;
+import dev.tether.event.journal.JournalSinks;
 import dev.tether.tool.ToolRegistry;
 import dev.tether.tool.WorkspaceRoot;
 import dev.tether.event.SessionBus;
@@ -60,7 +59,7 @@ public class AgentService {
     private final TetherConfig config;
     private final TurnRunner.Deps deps;
     private final MeterRegistry meters;
-    private final ObjectMapper mapper;
+    private final JournalSinks sinks;
     private final ContextManager context;
     private final ToolRegistry tools;
     private final SystemPrompts prompts;
@@ -76,11 +75,11 @@ public class AgentService {
 
     public AgentService(SessionStore store, ModelResolver models, TurnRegistry turns, SessionBuses buses,
                         TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
-                        ToolRegistry tools, ToolCallExecutor executor, SystemPrompts prompts, ObjectMapper mapper,
+                        ToolRegistry tools, ToolCallExecutor executor, SystemPrompts prompts, JournalSinks sinks,
                         MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges) {
         this.workspaceRoot = workspaceRoot;
         this.contextChanges = contextChanges;
-        this.mapper = mapper;
+        this.sinks = sinks;
         this.context = context;
         this.tools = tools;
         this.prompts = prompts;
@@ -194,7 +193,7 @@ public class AgentService {
         try (TurnRegistry.Turn turn = turns.begin(sessionId, false)) {
             SessionBus bus = buses.bus(sessionId);
             try (SessionWriter writer = store.openWriter(sessionId);
-                 SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+                 SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
                 Session session = writer.current();
                 ResolvedModel model = models.resolve(session.metadata().model());
                 TurnEmitter emitter = new TurnEmitter(bus, loopMetrics);
@@ -257,7 +256,7 @@ public class AgentService {
         active.incrementAndGet();
         SessionWriter writer = store.openWriter(bus.sessionId());
         TurnRelease release = new TurnRelease(bus.sessionId(), writer, turn);
-        try (SessionBus.Attachment sink = release.holdSink(bus.attachSink(new JournalSink(writer, mapper)))) {
+        try (SessionBus.Attachment sink = release.holdSink(bus.attachSink(sinks.bindTo(writer)))) {
             Session session = writer.current();
             // a queued turn re-resolves the session's model: the previous turn may have changed it
             ResolvedModel model = checked.modelOverride() != null ? checked.model()

@@ -5,6 +5,7 @@ import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
 import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
+import dev.tether.provider.FinishReason;
 import dev.tether.provider.ProviderException;
 import dev.tether.provider.ResolvedModel;
 import dev.tether.provider.StreamChunk;
@@ -23,15 +24,19 @@ import java.util.function.ToLongFunction;
 /**
  * Makes one loop provider call under the retry policy (§3.7) and the stream restart protocol (§3.8), emitting
  * {@code token_estimate} before every attempt, {@code text_chunk}/{@code thinking} while streaming, {@code play_break}
- * around retry waits, {@code stream_retry} on restarts and {@code token_usage} after success. Context-length and
- * fatal errors are thrown to the step; so is cancellation. The whole call, waits included, is bounded by
- * {@code tether.agent.max-call-duration}: past it the call fails (fatal) instead of waiting for another attempt.
+ * around retry waits, {@code stream_retry} on restarts and {@code token_usage} after every attempt that completed
+ * with usage (also an empty answer that is then retried or fails the call, §5.4). An empty answer cut off at
+ * {@code max_tokens} is fatal, not retried. Context-length and fatal errors are thrown to the step; so is
+ * cancellation. The whole call, waits included, is bounded by {@code tether.agent.max-call-duration}: past it the
+ * call fails (fatal) instead of waiting for another attempt.
  */
 final class ProviderCaller {
 
     static final int MAX_RETRIES = 3;
     static final Duration MIN_SERVER_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_SERVER_DELAY = Duration.ofSeconds(60);
+    /** The setting that bounds a loop answer, named in the error of an empty answer cut off by it. */
+    static final String MAX_TOKENS_KEY = "tether.agent.max-tokens";
 
     static final String MAX_CALL_KEY = "tether.agent.max-call-duration";
 
@@ -68,16 +73,19 @@ final class ProviderCaller {
             long attemptStart = System.nanoTime();
             try {
                 CompletionResponse response = stream(call, deadline);
-                if (StreamAccumulator.isEmpty(response)) {
-                    throw new ProviderException(ProviderException.Kind.RETRYABLE, 200, "empty_response",
-                            "the model returned an empty response", null, null);
-                }
                 long attemptMs = (System.nanoTime() - attemptStart) / 1_000_000;
+                if (StreamAccumulator.isEmpty(response)) {
+                    // the provider answered and billed what it reports, even if the answer is discarded (§5.4)
+                    if (response.usage() != null) {
+                        emitUsage(call, response.usage(), attemptMs);
+                    }
+                    throw response.finishReason() == FinishReason.LENGTH ? outputLimitReached(call)
+                            : new ProviderException(ProviderException.Kind.RETRYABLE, 200, "empty_response",
+                                    "the model returned an empty response", null, null);
+                }
                 Usage usage = response.usage() != null ? response.usage()
                         : Usage.of(call.requestTokens(), call.estimator().applyAsLong(response.message()), null, null);
-                call.emitter().emit(new SessionEvent.TokenUsage(call.source(), call.model().selector(),
-                        usage.promptTokens(), usage.completionTokens(), usage.cacheReadTokens(),
-                        usage.cacheWriteTokens(), attemptMs));
+                emitUsage(call, usage, attemptMs);
                 return new Result(response, usage, (System.nanoTime() - started) / 1_000_000);
             } catch (StreamStop stop) {
                 restarts++;
@@ -109,6 +117,24 @@ final class ProviderCaller {
                 }
             }
         }
+    }
+
+    private static void emitUsage(Call call, Usage usage, long attemptMs) {
+        call.emitter().emit(new SessionEvent.TokenUsage(call.source(), call.model().selector(), usage.promptTokens(),
+                usage.completionTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(), attemptMs));
+    }
+
+    /**
+     * An empty answer that stopped at {@code max_tokens} (§3.7): asking again with the same limit gets the same
+     * answer, so the turn ends and says which setting to raise.
+     */
+    private static ProviderException outputLimitReached(Call call) {
+        Integer limit = call.request().maxTokens();
+        String stated = limit == null ? "its output limit" : "max_tokens = " + limit;
+        return new ProviderException(ProviderException.Kind.FATAL, 200, "max_tokens",
+                "the model stopped at " + stated + " before producing any text or tool call; raise "
+                        + MAX_TOKENS_KEY + " (environment TETHER_AGENT_MAX_TOKENS)"
+                        + (limit == null ? "" : " above " + limit), null, null);
     }
 
     static Duration clamp(Duration d) {

@@ -161,7 +161,7 @@ final class StreamAccumulator {
         return new CompletionResponse(new Message(Role.ASSISTANT, parts), usage, finishReason);
     }
 
-    /** An empty response: no text, no thinking, no tool calls (retryable, §3.7). */
+    /** An empty response: no text, no thinking, no tool calls (retryable unless cut off at max_tokens, §3.7). */
     static boolean isEmpty(CompletionResponse response) {
         for (ContentPart p : response.message().content()) {
             if (p instanceof ContentPart.Text t && !t.text().isBlank()) {

@@ -103,6 +103,11 @@ public class ToolCallExecutor implements AutoCloseable {
         this.ticker = scheduler;
     }
 
+    /** The interval of {@code tool_heartbeat} events this executor emits. */
+    Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
     /** Runs the calls with the identity router; see {@link #execute(List, ToolContextFactory, EventEmitter,
      * Cancellation, OutputRouter, Consumer)}. */
     public List<ToolCallOutcome> execute(List<ContentPart.ToolCall> calls, ToolContextFactory contexts,

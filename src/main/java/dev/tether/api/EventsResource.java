@@ -18,6 +18,8 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/sessions/{id}/events}: follows a session live as SSE. With {@code Last-Event-ID} (or
@@ -26,6 +28,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * {@code lagged} frame (reconnect with {@code Last-Event-ID}) or when the session is deleted.
  */
 @Path("/api/sessions/{id}/events")
+@Tag(name = "Events", description = "Follow a session's events live, with replay from the journal (spec §5)")
 public class EventsResource {
 
     private final SessionBuses buses;
@@ -42,6 +45,13 @@ public class EventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking // the existence check reads the store
+    @Operation(operationId = "followEvents", summary = "Follow a session's events",
+            description = "Streams the session's events as they are emitted, whichever client runs the turn. With "
+                    + "`Last-Event-ID: N` (or `?after=N`) the durable events recorded after sequence N are replayed "
+                    + "from the journal first, then the stream goes on live with no gap and no duplicate, also after a "
+                    + "restart of the service. The stream does not end by itself: it ends when the session is deleted, "
+                    + "or with a last `lagged` frame (`{\"type\":\"lagged\",\"resume_after\":N}`) when the client "
+                    + "fell too far behind; reconnect with `Last-Event-ID: N` then.")
     public Multi<OutboundSseEvent> follow(@RestPath String id, @RestHeader("Last-Event-ID") String lastEventId,
                                           @RestQuery String after, @Context Sse sse) {
         SessionIds.require(id);

@@ -21,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Runs prompts (README, API). {@code Accept: application/json} answers the {@code SessionResult} when the turn
@@ -30,7 +33,18 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * ?cancel_on_disconnect=true}).
  */
 @Path("/api/sessions/{id}")
+@Tag(name = "Prompts", description = "Run turns of the agentic loop on a session and abort them (spec §3)")
 public class PromptResource {
+
+    private static final String PROMPT_DESCRIPTION = "Runs one turn of the agentic loop on the session: appends the "
+            + "user message (text and image attachments), names the session if it has no title, then calls the model "
+            + "and runs tools until it answers without a tool call, `max_steps` is reached, the turn is aborted or an "
+            + "error ends it. The preconditions (session, message, images, `max_steps`, model) are checked first: a "
+            + "rejected prompt changes nothing and emits no event. With `Accept: application/json` the answer is the "
+            + "`SessionResult` once the turn ends (errors after the preconditions are a `SessionResult` with "
+            + "`terminal_reason: error`, not an HTTP error). With `Accept: text/event-stream` the turn's events are "
+            + "streamed and the stream ends after `done` or `error`; leaving the stream does not cancel the turn "
+            + "unless `cancel_on_disconnect=true`.";
 
     private final AgentService agent;
     private final SseFrames frames;
@@ -45,6 +59,12 @@ public class PromptResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking // the preconditions read the store; the turn itself runs on a turn thread
+    @Operation(operationId = "prompt", summary = "Run a turn", description = PROMPT_DESCRIPTION)
+    @APIResponse(responseCode = "200", description = "The SessionResult of the turn, once it ended")
+    @APIResponse(responseCode = "409", description = "A turn is already running on the session (and `if_busy` is "
+            + "not `queue`)")
+    @APIResponse(responseCode = "503", description = "The session store is unavailable, or the model's provider has "
+            + "no credentials configured")
     public Uni<SessionResult> prompt(@RestPath String id, PromptRequest body) {
         CompletableFuture<SessionResult> result = agent.start(id, require(body), bus -> {
         });
@@ -57,6 +77,7 @@ public class PromptResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
+    @Operation(operationId = "prompt", summary = "Run a turn", description = PROMPT_DESCRIPTION)
     public Multi<OutboundSseEvent> promptStream(@RestPath String id, PromptRequest body,
                                                 @RestQuery("cancel_on_disconnect") boolean cancelOnDisconnect,
                                                 @Context Sse sse) {
@@ -80,6 +101,10 @@ public class PromptResource {
     @Path("abort")
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
+    @Operation(operationId = "abortTurn", summary = "Abort the running turn",
+            description = "Cancels the turn running on the session, if any: the partial response is discarded, "
+                    + "running tools are stopped (`bash` kills its process tree), every tool call gets a result and "
+                    + "the turn ends with `done` / `aborted`. `aborted` is false when no turn was running.")
     public AbortResponse abort(@RestPath String id) {
         return new AbortResponse(agent.abort(id));
     }

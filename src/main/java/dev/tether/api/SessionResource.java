@@ -28,6 +28,11 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Session CRUD (README, API). Thin: validates parameters, calls the store, returns. Every store call blocks on file
@@ -37,6 +42,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/api/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@Tag(name = "Sessions", description = "Create, list, read and delete sessions (spec §2, §9)")
 public class SessionResource {
 
     /** Response headers of {@code ?tail=N}: how much of the session was left out. */
@@ -67,6 +73,12 @@ public class SessionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createSession", summary = "Create a session",
+            description = "Creates an empty session. Every field is optional: `directory` defaults to the workspace "
+                    + "root and must lie inside it; `model` (`provider/model`) must resolve to a configured provider "
+                    + "and is stored in its canonical form. Answers 201 with the session and its `Location`.")
+    @APIResponse(responseCode = "201", description = "The new session", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Session.class)))
     public RestResponse<Session> create(CreateSessionRequest body, UriInfo uri) {
         Session session = factory.newSession(body, Instant.now());
         if (session.metadata().model() != null) {
@@ -80,6 +92,11 @@ public class SessionResource {
     }
 
     @GET
+    @Operation(operationId = "listSessions", summary = "List sessions",
+            description = "Lists session summaries, most recently updated first, one page at a time: `limit` per page, "
+                    + "`cursor` from the previous page's `next_cursor`. `directory` keeps the sessions of that "
+                    + "workspace directory (canonical forms compared); `include=codex` merges in summaries of the "
+                    + "Codex CLI rollouts found for it, without importing them.")
     public SessionListResponse list(@RestQuery String directory, @RestQuery String limit, @RestQuery String cursor,
                                     @RestQuery String include) {
         ListQuery query = new ListQuery(Optional.ofNullable(directory).filter(d -> !d.isBlank()),
@@ -98,6 +115,11 @@ public class SessionResource {
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getSession", summary = "Read a session",
+            description = "The whole session: metadata, transcript, tool uses and usage. `tail=N` keeps only the last N "
+                    + "messages (and their tool uses); the response headers `Tether-Dropped-Messages` and "
+                    + "`Tether-Dropped-Tool-Uses` say how much was left out. `import=codex` first imports the Codex "
+                    + "rollout with this id when no native session exists or the rollout is newer than the stored copy.")
     public RestResponse<Session> get(@RestPath String id, @RestQuery String tail,
                                      @RestQuery("import") String importFrom) {
         if (importFrom != null) {
@@ -126,6 +148,12 @@ public class SessionResource {
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, SessionPatch.MERGE_PATCH_JSON})
+    @Operation(operationId = "patchSession", summary = "Change a session",
+            description = "Sets or clears the title (`null` clears it and a heuristic title is derived), sets "
+                    + "`max_steps` or moves the session to another directory inside the workspace root. Absent fields "
+                    + "stay as they are. Refused while a turn runs on it.")
+    @APIResponse(responseCode = "200", description = "The changed session")
+    @APIResponse(responseCode = "409", description = "A turn is running on the session")
     public Session patch(@RestPath String id, String body) throws JsonProcessingException {
         if (body == null || body.isBlank()) {
             throw new InvalidRequestException("The body must be a JSON object");
@@ -135,6 +163,11 @@ public class SessionResource {
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteSession", summary = "Delete a session",
+            description = "Deletes the session with its journal and events; followers of its events see their stream "
+                    + "end. Refused while a turn runs on it.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", description = "A turn is running on the session; abort it first")
     public void delete(@RestPath String id) {
         agent.delete(id);
     }

@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.SseClient;
 import dev.tether.testing.SseClient.Frame;
+import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -156,7 +156,7 @@ class LiveEventsTest {
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals(3, result.get("steps").asInt());
         assertTrue(result.get("error").isNull());
-        assertEquals(sum(usages), result.get("usage"), "result usage = sum of the turn's token_usage deltas");
+        assertEquals(SseTurns.usageSum(usages), result.get("usage"), "result usage = sum of the turn's token_usage deltas");
         assertEquals(session.get("usage"), result.get("usage"));
         assertEquals(Set.of("text", "session_id", "terminal_reason", "steps", "usage", "error"), fieldNames(result));
 
@@ -205,7 +205,7 @@ class LiveEventsTest {
         assertEquals(3, llm.requestCount());
         List<JsonNode> usages = ofType(frames, "token_usage");
         JsonNode result = ofType(frames, "done").get(0).get("result");
-        JsonNode expected = sum(usages);
+        JsonNode expected = SseTurns.usageSum(usages);
         assertEquals(expected, result.get("usage"));
         assertEquals(expected, session(id).get("usage"));
         assertEquals(40L, expected.get("cache_read_tokens").asLong());
@@ -434,31 +434,5 @@ class LiveEventsTest {
         assertTrue(c.get("output").asText().contains(outputPart), c.toString());
         assertTrue(c.get("success").asBoolean());
         assertTrue(c.get("duration_ms").asLong() >= 0);
-    }
-
-    /** Spec §5.4: the sum of token deltas as a Usage (null + number = number, null + null = null). */
-    private static JsonNode sum(List<JsonNode> usages) {
-        long prompt = 0;
-        long completion = 0;
-        Long read = null;
-        Long write = null;
-        for (JsonNode u : usages) {
-            prompt += u.get("prompt_tokens").asLong();
-            completion += u.get("completion_tokens").asLong();
-            read = add(read, u.get("cache_read_tokens"));
-            write = add(write, u.get("cache_write_tokens"));
-        }
-        ObjectNode n = JSON.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
-                .put("total_tokens", prompt + completion);
-        n.put("cache_read_tokens", read);
-        n.put("cache_write_tokens", write);
-        return PromptFlowTest.read(n.toString()); // same number node types as parsed responses
-    }
-
-    private static Long add(Long a, JsonNode b) {
-        if (b == null || b.isNull()) {
-            return a;
-        }
-        return a == null ? b.asLong() : a + b.asLong();
     }
 }

@@ -14,10 +14,14 @@ import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.RecordedRequest;
 import dev.tether.testing.Reply;
+import dev.tether.testing.SseClient;
+import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +42,9 @@ class PromptFlowTest {
 
     @InjectFakeLlm
     FakeLlmServer llm;
+
+    @TestHTTPResource("/api/sessions/")
+    URI sessions;
 
     private RoutedLlm routed;
     private Path workspace;
@@ -123,19 +130,27 @@ class PromptFlowTest {
         assertTrue(second.contains("Unknown tool: deploy. Available tools: "), second);
     }
 
+    /** Scenario 8: a model that always calls {@code list}, {@code max_steps: 3}. */
     @Test
-    void stepLimitEndsWithMaxStepsAndEveryCallPaired() throws Exception {
+    void scenario8StepLimitEndsWithMaxStepsADoneEventAndEveryCallPaired() throws Exception {
         String id = createSession(null);
-        for (int i = 0; i < 3; i++) {
-            routed.script(RoutedLlm.Kind.LOOP, Reply.text("Looking.").toolCall("c" + i, "list", "{}"));
-        }
-        JsonNode result = prompt(id, Map.of("message", "Keep listing", "max_steps", 3));
+        routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Looking.").toolCall("c" + llm.requestCount(), "list",
+                "{}"));
+        List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "Keep listing", "max_steps", 3));
+
+        assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
+        assertEquals(3, SseTurns.ofType(events, "tool_call_complete").size(), "every call has a result");
+        assertTrue(SseTurns.ofType(events, "error").isEmpty(), "reaching the limit is not an error");
+        JsonNode done = events.get(events.size() - 1);
+        assertEquals("done", done.get("type").asText(), SseTurns.types(events).toString());
+        JsonNode result = done.get("result");
         assertEquals("max_steps", result.get("terminal_reason").asText());
         assertEquals(3, result.get("steps").asInt());
         assertEquals("", result.get("text").asText());
         assertTrue(result.get("error").isNull());
-        assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
-        assertPaired(session(id).get("messages"));
+        JsonNode messages = session(id).get("messages");
+        assertEquals(List.of("user", "assistant", "tool", "assistant", "tool", "assistant", "tool"), roles(messages));
+        assertPaired(messages);
     }
 
     @Test
@@ -218,6 +233,43 @@ class PromptFlowTest {
         JsonNode messages = session(id).get("messages");
         assertEquals(List.of("user", "assistant", "user", "assistant"), roles(messages));
         assertEquals("three", messages.get(2).get("content").get(0).get("text").asText());
+    }
+
+    /**
+     * Scenario 12: an unknown provider is rejected with {@code Unknown provider: nosuch}; nothing is appended and no
+     * event is emitted: a client following the session sees nothing until the next (valid) turn, whose events start
+     * the journal at sequence 1.
+     */
+    @Test
+    void scenario12UnknownProviderIsRejectedWithNothingAppendedAndNoEvent() throws Exception {
+        String id = createSession(null);
+        try (SseClient follower = SseClient.get(sessions.resolve(id + "/events"), Map.of(), null).awaitFollowing()) {
+            Response rejected = given().contentType(ContentType.JSON).accept(ContentType.JSON)
+                    .body(Map.of("message", "hi", "model", "nosuch/model")).post("/api/sessions/" + id + "/prompt");
+            assertEquals(400, rejected.statusCode(), rejected.asString());
+            assertEquals("application/problem+json", rejected.contentType());
+            assertEquals("Unknown provider: nosuch", rejected.jsonPath().getString("detail"));
+            assertEquals(0, session(id).get("messages").size(), "nothing appended");
+            assertEquals(0, llm.requestCount());
+
+            routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi there"));
+            prompt(id, Map.of("message", "hello"));
+            List<SseClient.Frame> seen = new ArrayList<>();
+            for (SseClient.Frame f = follower.next(); ; f = follower.next()) {
+                seen.add(f);
+                if (f.event().equals("done") || f.event().equals("error")) {
+                    break;
+                }
+            }
+            // the first thing the follower saw is the valid turn's title call: the rejected prompt emitted nothing
+            assertEquals(List.of("token_estimate", "token_usage", "thinking", "token_estimate", "token_usage",
+                    "usage_report", "text_complete", "done"), seen.stream().map(SseClient.Frame::event)
+                    .filter(t -> !t.equals("text_chunk")).toList());
+            JsonNode firstRecorded = SseTurns.replay(sessions, id, 0, e -> true).get(0);
+            assertEquals(seen.get(1).id(), firstRecorded.get("_seq").asText(),
+                    "the first durable event in the journal is the valid turn's title usage");
+        }
+        assertEquals(List.of("user", "assistant"), roles(session(id).get("messages")));
     }
 
     @Test

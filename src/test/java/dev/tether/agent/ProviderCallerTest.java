@@ -96,6 +96,44 @@ class ProviderCallerTest {
     }
 
     @Test
+    void emptyAnswersThatReportUsageAreCountedAttemptByAttempt() {
+        ScriptedProvider provider = new ScriptedProvider(n -> n < 2
+                ? Multi.createFrom().items(new StreamChunk.Text("  "), new StreamChunk.Done(Usage.of(30 + n, 1, null,
+                null), FinishReason.STOP))
+                : answer("ok"));
+        ProviderCaller.Result result = caller().call(call(provider, Duration.ofSeconds(5)));
+        assertEquals("ok", result.response().message().text());
+        assertEquals(Usage.of(10, 2, null, null), result.usage(), "the result is the answering attempt's usage");
+        assertEquals(List.of("token_estimate", "text_chunk", "token_usage", "play_break", "play_break",
+                "token_estimate", "text_chunk", "token_usage", "play_break", "play_break",
+                "token_estimate", "text_chunk", "token_usage"), types());
+        assertEquals(List.of(30L, 31L, 10L), usages().stream().map(SessionEvent.TokenUsage::promptTokens).toList());
+    }
+
+    @Test
+    void anEmptyAnswerCutOffAtMaxTokensIsCountedAndFatalWithoutRetry() {
+        ScriptedProvider provider = new ScriptedProvider(n -> Multi.createFrom().items(new StreamChunk.Text(" \n"),
+                new StreamChunk.Done(Usage.of(1170, 24, null, null), FinishReason.LENGTH)));
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> caller().call(call(provider, Duration.ofSeconds(5))));
+        assertEquals(ProviderException.Kind.FATAL, e.kind());
+        assertEquals(1, provider.requests.get());
+        assertTrue(waits.isEmpty());
+        assertTrue(e.getMessage().contains("max_tokens = 24") && e.getMessage().contains("tether.agent.max-tokens"),
+                e.getMessage());
+        assertEquals(List.of(new SessionEvent.TokenUsage(TokenSource.ROOT, "scripted/m", 1170, 24, null, null,
+                usages().get(0).durationMs())), usages());
+    }
+
+    @Test
+    void anAnswerWithContentCutOffAtMaxTokensIsKept() {
+        ScriptedProvider provider = new ScriptedProvider(n -> Multi.createFrom().items(new StreamChunk.Text("Trunc"),
+                new StreamChunk.Done(Usage.of(5, 24, null, null), FinishReason.LENGTH)));
+        assertEquals("Trunc", caller().call(call(provider, Duration.ofSeconds(5))).response().message().text());
+        assertEquals(1, provider.requests.get());
+    }
+
+    @Test
     void missingUsageFallsBackToEstimates() {
         ScriptedProvider provider = new ScriptedProvider(n -> Multi.createFrom().items(new StreamChunk.Text("abc"),
                 new StreamChunk.Done(null, FinishReason.STOP)));
@@ -183,7 +221,12 @@ class ProviderCallerTest {
     }
 
     private static CompletionRequest request() {
-        return new CompletionRequest("m", List.of(Message.userText("hi")), List.of(), null, null, null, null);
+        return new CompletionRequest("m", List.of(Message.userText("hi")), List.of(), null, null, 24, null);
+    }
+
+    private List<SessionEvent.TokenUsage> usages() {
+        return events.stream().filter(SessionEvent.TokenUsage.class::isInstance).map(SessionEvent.TokenUsage.class::cast)
+                .toList();
     }
 
     private List<String> types() {

@@ -15,6 +15,7 @@ import io.quarkus.test.common.WithTestResource;
 import dev.tether.testing.FakeLlmResource;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +47,16 @@ class ToolBeansTest {
                 new Cancellation());
         assertTrue(out.get(0).success(), out.get(0).toolUse().output());
         assertTrue(out.get(0).toolUse().output().contains("pom.xml"));
+    }
+
+    /**
+     * Scenario 21, the constant: the application's executor beats every 10 s (spec §12), so a tool running 25 s gets
+     * heartbeats with {@code elapsed_secs} 10 and 20 ({@code ToolCallExecutorTest#scenario21…} checks the beating
+     * itself at a scaled interval).
+     */
+    @Test
+    void scenario21TheApplicationsHeartbeatIntervalIsTenSeconds() {
+        assertEquals(Duration.ofSeconds(10), executor.heartbeatInterval());
+        assertEquals(ToolCallExecutor.HEARTBEAT_INTERVAL, executor.heartbeatInterval());
     }
 }

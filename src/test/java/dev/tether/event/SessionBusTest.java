@@ -106,7 +106,7 @@ class SessionBusTest {
         assertEquals(List.of(chunk(1), durable(2)), s.getItems().stream().map(BusEvent::event).toList());
     }
 
-    /** Scenario 27: a sink that throws on every write; every subscriber still receives every event. */
+    /** Scenario 27 on the bus (through the loop over HTTP: TurnScenariosTest): every subscriber gets every event. */
     @Test
     void aFailingSinkIsCountedAndDeliveryGoesOn() {
         SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);

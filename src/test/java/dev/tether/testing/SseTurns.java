@@ -90,6 +90,39 @@ public final class SseTurns {
         return events.stream().map(e -> e.path("type").asText()).collect(Collectors.toList());
     }
 
+    /**
+     * The sum of {@code token_usage} events as {@code SessionResult.usage} and {@code Session.usage} report it
+     * (spec §2.4, §5.4): counts add up, a null cache count plus a number is that number.
+     */
+    public static JsonNode usageSum(List<JsonNode> tokenUsages) {
+        long prompt = 0;
+        long completion = 0;
+        Long read = null;
+        Long write = null;
+        for (JsonNode u : tokenUsages) {
+            prompt += u.get("prompt_tokens").asLong();
+            completion += u.get("completion_tokens").asLong();
+            read = add(read, u.get("cache_read_tokens"));
+            write = add(write, u.get("cache_write_tokens"));
+        }
+        ObjectNode n = JSON.createObjectNode().put("prompt_tokens", prompt).put("completion_tokens", completion)
+                .put("total_tokens", prompt + completion);
+        n.put("cache_read_tokens", read);
+        n.put("cache_write_tokens", write);
+        try {
+            return JSON.readTree(n.toString()); // the same number node types as parsed responses
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Long add(Long a, JsonNode b) {
+        if (b == null || b.isNull()) {
+            return a;
+        }
+        return a == null ? b.asLong() : a + b.asLong();
+    }
+
     private static List<JsonNode> read(InputStream body, Predicate<JsonNode> until) {
         List<JsonNode> events = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {

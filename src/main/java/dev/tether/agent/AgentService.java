@@ -97,7 +97,13 @@ public class AgentService {
      */
     public CompletableFuture<SessionResult> start(String sessionId, PromptRequest request,
                                                   java.util.function.Consumer<SessionBus> beforeTurn) {
-        Checked checked = check(sessionId, request);
+        return start(sessionId, request, null, beforeTurn);
+    }
+
+    /** As {@link #start}, for a prompt with an Idempotency-Key ({@link IdempotentPrompts}); {@code key} may be null. */
+    CompletableFuture<SessionResult> start(String sessionId, PromptRequest request, TurnKey key,
+                                           java.util.function.Consumer<SessionBus> beforeTurn) {
+        Checked checked = check(sessionId, request).withKey(key);
         boolean queue = request.ifBusy() == PromptRequest.IfBusy.QUEUE;
         TurnRegistry.Turn slot = queue ? null : turns.begin(sessionId, false);
         CompletableFuture<SessionResult> result = new CompletableFuture<>();
@@ -200,7 +206,11 @@ public class AgentService {
         }
     }
 
-    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps) {
+    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps,
+                           TurnKey key) {
+        Checked withKey(TurnKey turnKey) {
+            return new Checked(userMessage, model, modelOverride, maxSteps, turnKey);
+        }
     }
 
     private Checked check(String sessionId, PromptRequest request) {
@@ -224,7 +234,8 @@ public class AgentService {
         String override = request.model() == null || request.model().isBlank() ? null : request.model().trim();
         ResolvedModel model = override != null ? models.resolve(override)
                 : models.resolve(store.load(sessionId).metadata().model());
-        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps);
+        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps,
+                null);
     }
 
     private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {
@@ -237,7 +248,7 @@ public class AgentService {
                     : models.resolve(session.metadata().model());
             TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
                     checked.modelOverride(), checked.maxSteps(), session.usage(), model.provider().streamIdleTimeout(),
-                    toolDefinitions());
+                    toolDefinitions(), checked.key());
             return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
                     Clock.systemUTC()).run();
         } finally {

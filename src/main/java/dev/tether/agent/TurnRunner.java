@@ -35,6 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -59,6 +60,7 @@ final class TurnRunner {
     private int steps;
     private final StringBuilder answer = new StringBuilder();
     private boolean halvedBudget;
+    private boolean keyRecorded;
     private long lastRequestTokens;
 
     /** Everything a turn uses, wired once by {@link AgentService}. */
@@ -88,7 +90,7 @@ final class TurnRunner {
                 writer.updateMeta(session.title(), session.metadata().withModel(prompt.modelOverride()),
                         session.usage(), clock.instant());
             }
-            writer.appendMessage(prompt.userMessage(), clock.instant());
+            appendUserMessage();
             if (writer.current().title() == null) {
                 namingInterrupted = true;
                 nameSession();
@@ -118,6 +120,7 @@ final class TurnRunner {
         }
         SessionResult result = new SessionResult(answer.toString().trim(), writer.current().id(), reason, steps,
                 emitter.usage(), error);
+        recordKeyedResult(result);
         if (reason == TerminalReason.ERROR) {
             emitter.emit(new SessionEvent.Error(error, result));
         } else {
@@ -125,6 +128,33 @@ final class TurnRunner {
         }
         sample.stop(deps.meters().timer("tether.prompt.duration", "terminal_reason", reason.name().toLowerCase()));
         return result;
+    }
+
+    /** The user message, with the prompt's Idempotency-Key in the same journal record when it has one. */
+    private void appendUserMessage() {
+        TurnKey key = prompt.key();
+        if (key == null) {
+            writer.appendMessage(prompt.userMessage(), clock.instant());
+            return;
+        }
+        Instant at = clock.instant();
+        long seq = writer.appendKeyedPrompt(prompt.userMessage(), at, key.key(), key.requestHash(),
+                at.plus(key.retention()));
+        keyRecorded = true;
+        key.onRecorded().accept(seq);
+    }
+
+    /** A retry with the key gets this result from the journal, also after a restart: recorded before {@code done}. */
+    private void recordKeyedResult(SessionResult result) {
+        if (!keyRecorded) {
+            return;
+        }
+        try {
+            writer.recordTurnResult(prompt.key().key(), result);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "session %s: could not record the result of the turn of Idempotency-Key %s",
+                    writer.current().id(), prompt.key().key());
+        }
     }
 
     private void nameSession() {
@@ -281,8 +311,8 @@ final class TurnRunner {
         return sb.toString();
     }
 
-    /** A prompt that passed the preconditions. */
+    /** A prompt that passed the preconditions; {@code key} is null without an Idempotency-Key. */
     record PreparedPrompt(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps,
-                          Usage usageBefore, Duration idleTimeout, List<ToolDefinition> toolDefinitions) {
+                          Usage usageBefore, Duration idleTimeout, List<ToolDefinition> toolDefinitions, TurnKey key) {
     }
 }

@@ -10,6 +10,7 @@ import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
+import dev.tether.testing.Workspaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,11 +52,9 @@ class CrashCampaignIT {
     @Test
     void noAcknowledgedPromptIsLostAcrossRepeatedSigkills() throws Exception {
         long began = System.nanoTime();
-        Path base = Files.createDirectories(Path.of("target").toAbsolutePath());
-        Path root = Files.createTempDirectory(base, "it-crash-").toRealPath();
-        Path data = Files.createDirectory(root.resolve("data"));
-        Path workspace = Files.createDirectory(root.resolve("ws"));
-        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        Path workspace = Workspaces.withHello();
+        Path root = Files.createTempDirectory(workspace.getParent(), "it-crash-");
+        Path data = root.resolve("data");
         Path log = root.resolve("app.log");
         Random rnd = new Random(SEED);
         AtomicInteger counter = new AtomicInteger();

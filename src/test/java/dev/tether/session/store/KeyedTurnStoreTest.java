@@ -12,16 +12,13 @@ import dev.tether.session.SessionNotFoundException;
 import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
 import dev.tether.session.Usage;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,21 +30,11 @@ class KeyedTurnStoreTest {
 
     private static final Instant NOW = Instant.now();
     private static final Instant EXPIRES = NOW.plus(Duration.ofHours(24));
-    private final List<FileSessionStore> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     @TempDir
     Path dataDir;
-
-    @AfterEach
-    void closeStores() {
-        opened.forEach(FileSessionStore::close);
-    }
-
-    private FileSessionStore store() {
-        FileSessionStore s = new FileSessionStore(dataDir, StoreSettings.defaults(), new SimpleMeterRegistry());
-        opened.add(s);
-        return s;
-    }
 
     private static SessionResult result(String id, String text) {
         return new SessionResult(text, id, TerminalReason.COMPLETED, 2, Usage.of(120, 9, 40L, null), null);
@@ -61,7 +48,7 @@ class KeyedTurnStoreTest {
 
     @Test
     void aKeyedTurnSurvivesARestartFromTheJournalAndThenFromTheSnapshot() throws Exception {
-        FileSessionStore first = store();
+        FileSessionStore first = stores.open(dataDir);
         Session s = created(first);
         SessionWriter writer = first.openWriter(s.id());
         writer.appendMessage(Message.userText("an earlier prompt"), NOW);
@@ -71,17 +58,17 @@ class KeyedTurnStoreTest {
         long end = writer.recordTurnResult("key-1", result(s.id(), "a.txt"));
         // the process dies here: the writer is never closed, only the journal holds the turn
 
-        KeyedTurn fromJournal = store().keyedTurn(s.id(), "key-1", NOW).orElseThrow();
+        KeyedTurn fromJournal = stores.open(dataDir).keyedTurn(s.id(), "key-1", NOW).orElseThrow();
         KeyedTurn expected = new KeyedTurn("key-1", "hash-1", 2, start, EXPIRES.truncatedTo(
                 java.time.temporal.ChronoUnit.MILLIS), result(s.id(), "a.txt"), end);
         assertEquals(expected, fromJournal);
-        assertEquals(Optional.empty(), store().keyedTurn(s.id(), "key-2", NOW));
+        assertEquals(Optional.empty(), stores.open(dataDir).keyedTurn(s.id(), "key-2", NOW));
 
         writer.close(); // checkpoint: snapshot rewritten, journal rolled
         assertTrue(Files.readString(dataDir.resolve("sessions").resolve(s.id() + ".json")).contains("\"keyed_turns\""));
         assertFalse(Files.exists(dataDir.resolve("sessions").resolve(s.id() + ".journal.jsonl")),
                 "no retained events: the journal is gone, the snapshot alone carries the key");
-        FileSessionStore restarted = store();
+        FileSessionStore restarted = stores.open(dataDir);
         assertEquals(expected, restarted.keyedTurn(s.id(), "key-1", NOW).orElseThrow());
         Session loaded = restarted.load(s.id());
         assertEquals(4, loaded.messages().size());
@@ -90,11 +77,11 @@ class KeyedTurnStoreTest {
 
     @Test
     void aTurnCutByACrashIsKnownWithoutResult() {
-        FileSessionStore first = store();
+        FileSessionStore first = stores.open(dataDir);
         Session s = created(first);
         SessionWriter writer = first.openWriter(s.id());
         long start = writer.appendKeyedPrompt(Message.userText("go"), NOW, "k", "h", EXPIRES);
-        KeyedTurn turn = store().keyedTurn(s.id(), "k", NOW).orElseThrow();
+        KeyedTurn turn = stores.open(dataDir).keyedTurn(s.id(), "k", NOW).orElseThrow();
         assertFalse(turn.hasEnded());
         assertEquals(start, turn.startSeq());
         assertEquals(0, turn.firstMessage());
@@ -103,7 +90,7 @@ class KeyedTurnStoreTest {
 
     @Test
     void keysExpireAndCheckpointsForgetThem() {
-        FileSessionStore store = store();
+        FileSessionStore store = stores.open(dataDir);
         Session s = created(store);
         Instant soon = NOW.plusSeconds(60);
         try (SessionWriter w = store.openWriter(s.id())) {
@@ -121,7 +108,7 @@ class KeyedTurnStoreTest {
             w.appendKeyedPrompt(Message.userText("three"), NOW, "old", "h3", NOW.minusSeconds(1));
             w.checkpoint();
         }
-        FileSessionStore restarted = store();
+        FileSessionStore restarted = stores.open(dataDir);
         assertEquals(Optional.empty(), restarted.keyedTurn(s.id(), "old", NOW.minusSeconds(10)),
                 "pruned from the snapshot, whatever the clock of the lookup");
         assertTrue(restarted.keyedTurn(s.id(), "long", NOW).isPresent());
@@ -130,7 +117,7 @@ class KeyedTurnStoreTest {
 
     @Test
     void aWholesaleSaveKeepsTheKeysOfTurnsThatRan() {
-        FileSessionStore store = store();
+        FileSessionStore store = stores.open(dataDir);
         Session s = created(store);
         try (SessionWriter w = store.openWriter(s.id())) {
             w.appendKeyedPrompt(Message.userText("go"), NOW, "k", "h", EXPIRES);
@@ -138,13 +125,13 @@ class KeyedTurnStoreTest {
         }
         Session edited = store.load(s.id()).withTitle("renamed by an edit", NOW.plusSeconds(1));
         store.save(edited);
-        assertEquals("done", store().keyedTurn(s.id(), "k", NOW).orElseThrow().result().text());
-        assertEquals("renamed by an edit", store().load(s.id()).title());
+        assertEquals("done", stores.open(dataDir).keyedTurn(s.id(), "k", NOW).orElseThrow().result().text());
+        assertEquals("renamed by an edit", stores.open(dataDir).load(s.id()).title());
     }
 
     @Test
     void unknownSessionIsNotFound() {
         assertThrows(SessionNotFoundException.class,
-                () -> store().keyedTurn("0f3c9a4e-5b7d-4e21-9c3a-7d2e1b0a9f88", "k", NOW));
+                () -> stores.open(dataDir).keyedTurn("0f3c9a4e-5b7d-4e21-9c3a-7d2e1b0a9f88", "k", NOW));
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.session.Message;
 import dev.tether.session.Session;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,21 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LeftoverTempFilesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
-    private final List<FileSessionStore> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     @TempDir
     Path dataDir;
-
-    @AfterEach
-    void closeStores() {
-        opened.forEach(FileSessionStore::close);
-    }
-
-    private FileSessionStore store() {
-        FileSessionStore s = new FileSessionStore(dataDir, StoreSettings.defaults(), new SimpleMeterRegistry());
-        opened.add(s);
-        return s;
-    }
 
     private Path sessions() {
         return dataDir.resolve("sessions");
@@ -67,7 +56,7 @@ class LeftoverTempFilesTest {
 
     @Test
     void openingTheStoreRemovesExactlyTheLeftoversOfInterruptedWrites() throws Exception {
-        FileSessionStore first = store();
+        FileSessionStore first = stores.open(dataDir);
         Session a = session(first, "alpha");
         Session b = session(first, "beta");
         first.flushIndex();
@@ -85,7 +74,7 @@ class LeftoverTempFilesTest {
         }
         Map<Path, byte[]> live = snapshotOfLiveFiles(dead, lookalikes);
 
-        FileSessionStore second = store();
+        FileSessionStore second = stores.open(dataDir);
         assertEquals(2, second.count(), "opening the store (first use) runs the housekeeping");
 
         for (Path p : dead) {
@@ -103,7 +92,7 @@ class LeftoverTempFilesTest {
 
     @Test
     void aTempFileThatALiveWriterMayBeUsingStays() throws Exception {
-        FileSessionStore other = store();
+        FileSessionStore other = stores.open(dataDir);
         Session held = session(other, "held");
         Session idle = session(other, "idle");
         Path heldTemp = leftover(held.id() + SessionFiles.SNAPSHOT_SUFFIX);
@@ -112,7 +101,7 @@ class LeftoverTempFilesTest {
         try (SessionWriter writer = other.openWriter(held.id());
              OsFileLock indexWriter = OsFileLock.tryAcquire(sessions().resolve(ListingIndex.LOCK_NAME))) {
             writer.appendMessage(Message.userText("still writing"), T0.plusSeconds(5));
-            FileSessionStore starting = store();
+            FileSessionStore starting = stores.open(dataDir);
             assertEquals(1, LeftoverTempFiles.remove(sessions(), new SessionLocks(),
                     new ListingIndex(sessions(), new com.fasterxml.jackson.databind.ObjectMapper())));
             assertTrue(Files.exists(heldTemp), "the session's lock is held: its temp file may be in use");
@@ -120,7 +109,7 @@ class LeftoverTempFilesTest {
             assertFalse(Files.exists(idleTemp));
             assertEquals(2, starting.count());
         }
-        FileSessionStore later = store();
+        FileSessionStore later = stores.open(dataDir);
         assertEquals(2, later.count());
         assertFalse(Files.exists(heldTemp), "removed once nobody holds the session");
         assertFalse(Files.exists(indexTemp), "removed once nobody holds the index lock");

@@ -103,7 +103,7 @@ public class AgentService {
     /** As {@link #start}, for a prompt with an Idempotency-Key ({@link IdempotentPrompts}); {@code key} may be null. */
     CompletableFuture<SessionResult> start(String sessionId, PromptRequest request, TurnKey key,
                                            java.util.function.Consumer<SessionBus> beforeTurn) {
-        Checked checked = check(sessionId, request).withKey(key);
+        Checked checked = check(sessionId, request);
         boolean queue = request.ifBusy() == PromptRequest.IfBusy.QUEUE;
         TurnRegistry.Turn slot = queue ? null : turns.begin(sessionId, false);
         CompletableFuture<SessionResult> result = new CompletableFuture<>();
@@ -112,7 +112,7 @@ public class AgentService {
                 try (TurnRegistry.Turn turn = slot != null ? slot : turns.begin(sessionId, true)) {
                     SessionBus bus = buses.bus(sessionId);
                     beforeTurn.accept(bus);
-                    result.complete(runTurn(bus, checked, turn));
+                    result.complete(runTurn(bus, checked, turn, key));
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
                 }
@@ -206,11 +206,7 @@ public class AgentService {
         }
     }
 
-    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps,
-                           TurnKey key) {
-        Checked withKey(TurnKey turnKey) {
-            return new Checked(userMessage, model, modelOverride, maxSteps, turnKey);
-        }
+    private record Checked(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps) {
     }
 
     private Checked check(String sessionId, PromptRequest request) {
@@ -234,11 +230,10 @@ public class AgentService {
         String override = request.model() == null || request.model().isBlank() ? null : request.model().trim();
         ResolvedModel model = override != null ? models.resolve(override)
                 : models.resolve(store.load(sessionId).metadata().model());
-        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps,
-                null);
+        return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(), maxSteps);
     }
 
-    private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {
+    private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn, TurnKey key) {
         active.incrementAndGet();
         SessionWriter writer = store.openWriter(bus.sessionId());
         try (SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
@@ -248,9 +243,9 @@ public class AgentService {
                     : models.resolve(session.metadata().model());
             TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(checked.userMessage(), model,
                     checked.modelOverride(), checked.maxSteps(), session.usage(), model.provider().streamIdleTimeout(),
-                    toolDefinitions(), checked.key());
+                    toolDefinitions());
             return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
-                    Clock.systemUTC()).run();
+                    Clock.systemUTC(), key).run();
         } finally {
             active.decrementAndGet();
             closeQuietly(writer, bus.sessionId());

@@ -56,6 +56,8 @@ final class TurnRunner {
     private final Cancellation cancellation;
     private final PreparedPrompt prompt;
     private final Clock clock;
+    /** The prompt's Idempotency-Key, or null. */
+    private final TurnKey key;
 
     private int steps;
     private final StringBuilder answer = new StringBuilder();
@@ -70,13 +72,14 @@ final class TurnRunner {
     }
 
     TurnRunner(Deps deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation, PreparedPrompt prompt,
-               Clock clock) {
+               Clock clock, TurnKey key) {
         this.deps = deps;
         this.writer = writer;
         this.emitter = emitter;
         this.cancellation = cancellation;
         this.prompt = prompt;
         this.clock = clock;
+        this.key = key;
     }
 
     SessionResult run() {
@@ -132,7 +135,6 @@ final class TurnRunner {
 
     /** The user message, with the prompt's Idempotency-Key in the same journal record when it has one. */
     private void appendUserMessage() {
-        TurnKey key = prompt.key();
         if (key == null) {
             writer.appendMessage(prompt.userMessage(), clock.instant());
             return;
@@ -150,10 +152,10 @@ final class TurnRunner {
             return;
         }
         try {
-            writer.recordTurnResult(prompt.key().key(), result);
+            writer.recordTurnResult(key.key(), result);
         } catch (RuntimeException e) {
             LOG.errorf(e, "session %s: could not record the result of the turn of Idempotency-Key %s",
-                    writer.current().id(), prompt.key().key());
+                    writer.current().id(), key.key());
         }
     }
 
@@ -311,8 +313,8 @@ final class TurnRunner {
         return sb.toString();
     }
 
-    /** A prompt that passed the preconditions; {@code key} is null without an Idempotency-Key. */
+    /** A prompt that passed the preconditions. */
     record PreparedPrompt(Message userMessage, ResolvedModel model, String modelOverride, int maxSteps,
-                          Usage usageBefore, Duration idleTimeout, List<ToolDefinition> toolDefinitions, TurnKey key) {
+                          Usage usageBefore, Duration idleTimeout, List<ToolDefinition> toolDefinitions) {
     }
 }

@@ -66,6 +66,7 @@ class CrashCampaignIT {
         Map<String, JsonNode> retried = new HashMap<>(); // prompt text → the answer to its retry
         List<Long> bootMillis = new ArrayList<>();
         int retriesSame = 0;
+        int verified = 0;
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try (FakeLlmServer llm = FakeLlmServer.start()) {
             List<Sent> toRetry = List.of();
@@ -86,7 +87,7 @@ class CrashCampaignIT {
                         }
                     }
                     if (cycle == KILLS) {
-                        verify(app, data, firsts, retried);
+                        verified = verify(app, data, firsts, retried);
                         break;
                     }
                     AtomicBoolean stop = new AtomicBoolean();
@@ -119,15 +120,21 @@ class CrashCampaignIT {
         long acked = firsts.stream().filter(Sent::acknowledged).count();
         long keyed = firsts.stream().filter(s -> s.key() != null).count();
         int cleaned = cleanedAtStart(log);
+        long interrupted = retried.values().stream()
+                .filter(r -> r.path("error").asText().equals(IdempotentPrompts.INTERRUPTED)).count();
         System.out.printf("CrashCampaignIT seed=%d: %d SIGKILLs (exit 137), %d starts (boot avg %d ms, max %d ms), "
-                        + "%d prompts sent (%d SSE), %d acknowledged and verified, %d with Idempotency-Key retried "
-                        + "after the kill (%d acknowledged before it, same result on retry), %d leftover temp files "
-                        + "removed at start, %d s in all%n", SEED, KILLS, bootMillis.size(),
+                        + "%d prompts sent (%d SSE), %d acknowledged, %d verified in their session (user message + "
+                        + "final answer); %d with Idempotency-Key retried after the kill: %d acknowledged before it "
+                        + "(same result on retry), %d cut by the kill and answered as interrupted, %d unacknowledged "
+                        + "and answered completed (recorded before the kill, or run by the retry); each keyed prompt "
+                        + "once in its session; %d leftover temp files "
+                        + "removed at start; %d s in all%n", SEED, KILLS, bootMillis.size(),
                 bootMillis.stream().mapToLong(Long::longValue).sum() / bootMillis.size(),
                 bootMillis.stream().mapToLong(Long::longValue).max().orElse(0), firsts.size(),
-                firsts.stream().filter(Sent::sse).count(), acked, keyed, retriesSame, cleaned,
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+                firsts.stream().filter(Sent::sse).count(), acked, verified, keyed, retriesSame, interrupted,
+                keyed - retriesSame - interrupted, cleaned, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
         assertTrue(KILLS >= 20 && acked > 0 && keyed > 0);
+        assertEquals(acked, verified, "every acknowledged prompt was verified");
     }
 
     /** Each loop call answers from the request: a tool round trip, then {@code A-<n>: hello} for prompt P-n. */
@@ -154,8 +161,10 @@ class CrashCampaignIT {
         return "A-" + n + ": ";
     }
 
-    private static void verify(PackagedApp app, Path data, List<Sent> firsts, Map<String, JsonNode> retried)
+    /** Checks the final state; returns how many acknowledged prompts were found answered in their session. */
+    private static int verify(PackagedApp app, Path data, List<Sent> firsts, Map<String, JsonNode> retried)
             throws Exception {
+        int verified = 0;
         Path sessionsDir = data.resolve("sessions");
         Set<String> listed = CampaignClient.listing(app);
         assertEquals(sessionFiles(sessionsDir), listed, "the listing names exactly the session files on disk");
@@ -181,9 +190,11 @@ class CrashCampaignIT {
                 assertEquals(answer(n) + "hello", answered.get("text").asText());
                 assertEquals(answer(n) + "hello", finalAnswerAfter(session, users.get(0)),
                         "the final answer of " + s.text() + " is in the session");
+                verified += s.acknowledged() ? 1 : 0;
             }
         }
         assertEquals(List.of(), tempFiles(sessionsDir), "no temp file left after the final start");
+        return verified;
     }
 
     private static Set<String> sessionFiles(Path dir) throws Exception {

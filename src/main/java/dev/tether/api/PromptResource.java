@@ -57,10 +57,11 @@ public class PromptResource {
     @Blocking // the preconditions read the store; the turn itself runs on a turn thread
     public Uni<SessionResult> prompt(@RestPath String id, @RestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
                                      PromptRequest body) {
-        CompletableFuture<SessionResult> result = idempotencyKey == null ? agent.start(id, require(body), bus -> {
-        }) : prompts.start(id, require(body), idempotencyKey, bus -> {
-        }, events -> {
-        });
+        Consumer<SessionBus> noSubscriber = bus -> {
+        };
+        CompletableFuture<SessionResult> result = idempotencyKey == null ? agent.start(id, require(body), noSubscriber)
+                : prompts.start(id, require(body), idempotencyKey, noSubscriber, events -> {
+                });
         return Uni.createFrom().completionStage(result);
     }
 

@@ -38,7 +38,8 @@ import org.jboss.logging.Logger;
  * session has a snapshot {@code <id>.json} (the Session JSON plus the journal sequence it includes), an append-only
  * journal {@code <id>.journal.jsonl} (one CRC-checked record per line, fsynced per append) and a lock file
  * {@code <id>.lock}. Load = snapshot + replay of journal records after the snapshot's sequence. Listing reads the
- * index {@code .index.json}, never transcripts. All methods block on file I/O.
+ * index {@code .index.json}, never transcripts. Opening the store (at start) removes temp files that interrupted
+ * atomic writes left ({@link LeftoverTempFiles}). All methods block on file I/O.
  */
 @ApplicationScoped
 @DefaultBean

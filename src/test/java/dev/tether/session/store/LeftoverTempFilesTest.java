@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,8 +77,32 @@ class LeftoverTempFilesTest {
         }
         Map<Path, byte[]> live = snapshotOfLiveFiles(dead, lookalikes);
 
-        FileSessionStore second = stores.open(dataDir);
-        assertEquals(2, second.count(), "opening the store (first use) runs the housekeeping");
+        List<LogRecord> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(FileSessionStore.class.getName());
+        log.addHandler(capture);
+        FileSessionStore second;
+        try {
+            second = stores.open(dataDir);
+            assertEquals(2, second.count(), "opening the store (first use) runs the housekeeping");
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertTrue(logged.stream().anyMatch(r -> r.getLevel().intValue() == Level.INFO.intValue()
+                && r.getMessage().startsWith("removed 5 temp file(s) of interrupted writes")), "the count is logged");
 
         for (Path p : dead) {
             assertFalse(Files.exists(p), "leftover removed: " + p.getFileName());

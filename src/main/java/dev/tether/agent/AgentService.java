@@ -103,6 +103,12 @@ public class AgentService {
      */
     public CompletableFuture<SessionResult> start(String sessionId, PromptRequest request,
                                                   java.util.function.Consumer<SessionBus> beforeTurn) {
+        return start(sessionId, request, null, beforeTurn);
+    }
+
+    /** As {@link #start}, for a prompt with an Idempotency-Key ({@link IdempotentPrompts}); {@code key} may be null. */
+    CompletableFuture<SessionResult> start(String sessionId, PromptRequest request, TurnKey key,
+                                           java.util.function.Consumer<SessionBus> beforeTurn) {
         Checked checked = check(sessionId, request);
         boolean queue = request.ifBusy() == PromptRequest.IfBusy.QUEUE;
         TurnRegistry.Turn slot = queue ? null : turns.begin(sessionId, false);
@@ -116,7 +122,7 @@ public class AgentService {
                     }
                     SessionBus bus = buses.bus(sessionId);
                     beforeTurn.accept(bus);
-                    outcome = runTurn(bus, checked, turn);
+                    outcome = runTurn(bus, checked, turn, key);
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
                     return;
@@ -252,7 +258,7 @@ public class AgentService {
         }
     }
 
-    private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn) {
+    private SessionResult runTurn(SessionBus bus, Checked checked, TurnRegistry.Turn turn, TurnKey key) {
         active.incrementAndGet();
         SessionWriter writer = store.openWriter(bus.sessionId());
         TurnRelease release = new TurnRelease(bus.sessionId(), writer, turn);
@@ -268,7 +274,7 @@ public class AgentService {
                     checked.modelOverride(), maxSteps, session.usage(), model.provider().streamIdleTimeout(),
                     toolDefinitions());
             return new TurnRunner(deps, writer, new TurnEmitter(bus, loopMetrics), turn.cancellation(), prompt,
-                    Clock.systemUTC(), release).run();
+                    Clock.systemUTC(), release, key).run();
         } finally {
             active.decrementAndGet();
             release.run(); // normally done already, between recording and delivering the terminal event

@@ -36,6 +36,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -57,10 +58,13 @@ final class TurnRunner {
     private final PreparedPrompt prompt;
     private final Clock clock;
     private final Runnable release;
+    /** The prompt's Idempotency-Key, or null. */
+    private final TurnKey key;
 
     private int steps;
     private final StringBuilder answer = new StringBuilder();
     private boolean halvedBudget;
+    private boolean keyRecorded;
     private long lastRequestTokens;
 
     /** Everything a turn uses, wired once by {@link AgentService}. */
@@ -80,7 +84,7 @@ final class TurnRunner {
      *                before it is delivered
      */
     TurnRunner(Deps deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation, PreparedPrompt prompt,
-               Clock clock, Runnable release) {
+               Clock clock, Runnable release, TurnKey key) {
         this.release = release;
         this.deps = deps;
         this.writer = writer;
@@ -88,6 +92,7 @@ final class TurnRunner {
         this.cancellation = cancellation;
         this.prompt = prompt;
         this.clock = clock;
+        this.key = key;
     }
 
     SessionResult run() {
@@ -102,7 +107,7 @@ final class TurnRunner {
                 writer.updateMeta(session.title(), session.metadata().withModel(prompt.modelOverride()),
                         session.usage(), clock.instant());
             }
-            writer.appendMessage(prompt.userMessage(), clock.instant());
+            appendUserMessage();
             if (writer.current().title() == null) {
                 namingInterrupted = true;
                 nameSession();
@@ -135,10 +140,37 @@ final class TurnRunner {
         }
         SessionResult result = new SessionResult(answer.toString().trim(), writer.current().id(), reason, steps,
                 emitter.usage(), error);
+        recordKeyedResult(result);
         emitter.emitTerminal(reason == TerminalReason.ERROR ? new SessionEvent.Error(error, result)
                 : new SessionEvent.Done(result), release);
         sample.stop(deps.meters().timer("tether.prompt.duration", "terminal_reason", reason.name().toLowerCase()));
         return result;
+    }
+
+    /** The user message, with the prompt's Idempotency-Key in the same journal record when it has one. */
+    private void appendUserMessage() {
+        if (key == null) {
+            writer.appendMessage(prompt.userMessage(), clock.instant());
+            return;
+        }
+        Instant at = clock.instant();
+        long seq = writer.appendKeyedPrompt(prompt.userMessage(), at, key.key(), key.requestHash(),
+                at.plus(key.retention()));
+        keyRecorded = true;
+        key.onRecorded().accept(seq);
+    }
+
+    /** A retry with the key gets this result from the journal, also after a restart: recorded before {@code done}. */
+    private void recordKeyedResult(SessionResult result) {
+        if (!keyRecorded) {
+            return;
+        }
+        try {
+            writer.recordTurnResult(key.key(), result);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "session %s: could not record the result of the turn of Idempotency-Key %s",
+                    writer.current().id(), key.key());
+        }
     }
 
     private void nameSession() {

@@ -1,9 +1,11 @@
 package dev.tether.api;
 
 import dev.tether.agent.AgentService;
+import dev.tether.agent.IdempotentPrompts;
 import dev.tether.agent.PromptRequest;
 import dev.tether.event.BusEvent;
 import dev.tether.event.BusEvents;
+import dev.tether.event.SessionBus;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.SessionResult;
 import io.smallrye.common.annotation.Blocking;
@@ -18,6 +20,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -30,7 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * ends; {@code Accept: text/event-stream} streams the turn's events and ends after {@code done} or {@code error}.
  * The preconditions are checked before anything starts, so a rejected prompt is a plain problem response. A client
  * that disconnects from the stream does not cancel the turn unless it asked for that ({@code
- * ?cancel_on_disconnect=true}).
+ * ?cancel_on_disconnect=true}). With an {@code Idempotency-Key} header a retry never runs the prompt twice: it gets
+ * the first turn's result or events ({@link IdempotentPrompts}).
  */
 @Path("/api/sessions/{id}")
 @Tag(name = "Prompts", description = "Run turns of the agentic loop on a session and abort them (spec §3)")
@@ -46,11 +51,16 @@ public class PromptResource {
             + "streamed and the stream ends after `done` or `error`; leaving the stream does not cancel the turn "
             + "unless `cancel_on_disconnect=true`.";
 
+    /** Header making a prompt safe to retry (spec §3.1.1). */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final AgentService agent;
+    private final IdempotentPrompts prompts;
     private final SseFrames frames;
 
-    public PromptResource(AgentService agent, SseFrames frames) {
+    public PromptResource(AgentService agent, IdempotentPrompts prompts, SseFrames frames) {
         this.agent = agent;
+        this.prompts = prompts;
         this.frames = frames;
     }
 
@@ -63,11 +73,16 @@ public class PromptResource {
     @APIResponse(responseCode = "200", description = "The SessionResult of the turn, once it ended")
     @APIResponse(responseCode = "409", description = "A turn is already running on the session (and `if_busy` is "
             + "not `queue`)")
+    @APIResponse(responseCode = "422", description = "The `Idempotency-Key` was used before with another request body")
     @APIResponse(responseCode = "503", description = "The session store is unavailable, or the model's provider has "
             + "no credentials configured")
-    public Uni<SessionResult> prompt(@RestPath String id, PromptRequest body) {
-        CompletableFuture<SessionResult> result = agent.start(id, require(body), bus -> {
-        });
+    public Uni<SessionResult> prompt(@RestPath String id, @RestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
+                                     PromptRequest body) {
+        Consumer<SessionBus> noSubscriber = bus -> {
+        };
+        CompletableFuture<SessionResult> result = idempotencyKey == null ? agent.start(id, require(body), noSubscriber)
+                : prompts.start(id, require(body), idempotencyKey, noSubscriber, events -> {
+                });
         return Uni.createFrom().completionStage(result);
     }
 
@@ -78,14 +93,16 @@ public class PromptResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
     @Operation(operationId = "prompt", summary = "Run a turn", description = PROMPT_DESCRIPTION)
-    public Multi<OutboundSseEvent> promptStream(@RestPath String id, PromptRequest body,
+    public Multi<OutboundSseEvent> promptStream(@RestPath String id,
+                                                @RestHeader(IDEMPOTENCY_KEY) String idempotencyKey, PromptRequest body,
                                                 @RestQuery("cancel_on_disconnect") boolean cancelOnDisconnect,
                                                 @Context Sse sse) {
         // Subscribe when this prompt's turn begins (a queued prompt must not see the running turn's events), before
-        // it emits anything.
+        // it emits anything. A retry of a keyed prompt gets the events of the turn its key started instead.
         CompletableFuture<Multi<BusEvent>> subscription = new CompletableFuture<>();
-        CompletableFuture<SessionResult> result = agent.start(id, require(body),
-                bus -> subscription.complete(BusEvents.untilTerminal(bus.subscribe())));
+        Consumer<SessionBus> beforeTurn = bus -> subscription.complete(BusEvents.untilTerminal(bus.subscribe()));
+        CompletableFuture<SessionResult> result = idempotencyKey == null ? agent.start(id, require(body), beforeTurn)
+                : prompts.start(id, require(body), idempotencyKey, beforeTurn, subscription::complete);
         result.whenComplete((r, failure) -> {
             if (failure != null) {
                 subscription.completeExceptionally(failure);

@@ -163,6 +163,14 @@ public interface TetherConfig {
 
         /** System instructions per agent name; {@code build} has a built-in default. */
         Map<String, String> instructions();
+
+        /**
+         * How long a prompt's {@code Idempotency-Key} is remembered (from the start of its turn): a retry with the key
+         * within this time returns the first turn's result instead of running the prompt again; after it, the key is
+         * forgotten and may start a new turn.
+         */
+        @WithDefault("24h")
+        Duration idempotencyRetention();
     }
 
     /** Built-in tools. */

@@ -296,7 +296,7 @@ class TurnScenariosTest {
                     config.agent().maxSteps(), writer.current().usage(), model.provider().streamIdleTimeout(),
                     agent.toolDefinitions());
             SessionResult result = new TurnRunner(deps, writer, new TurnEmitter(bus, null), new Cancellation(),
-                    prompt, Clock.systemUTC(), () -> { }).run();
+                    prompt, Clock.systemUTC(), () -> { }, null).run();
             return new Turn(List.copyOf(events.get(30, TimeUnit.SECONDS)), result);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError("the turn's events did not arrive", e);

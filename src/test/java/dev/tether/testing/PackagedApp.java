@@ -140,6 +140,23 @@ public final class PackagedApp implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * A crash: SIGKILL of the app's own process (it is started directly, not through a shell), so nothing of it runs
+     * after this: no shutdown hook, no flush. Waits until it is gone; returns its exit code (137 = 128 + SIGKILL).
+     */
+    public int kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the app survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the killed app", e);
+        }
+        return process.exitValue();
+    }
+
     /** Stops the process: SIGTERM, then SIGKILL if it has not exited within 15 s; waits for the exit. */
     @Override
     public void close() {

@@ -68,9 +68,15 @@ public final class SseClient implements AutoCloseable {
 
     /** {@code POST url} of a JSON body with {@code Accept: text/event-stream}. */
     public static SseClient post(URI url, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(url).header("Accept", "text/event-stream")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        return new SseClient(request, null, Duration.ofSeconds(30));
+        return post(url, json, Map.of());
+    }
+
+    /** {@code POST url} of a JSON body with {@code Accept: text/event-stream} and the given headers. */
+    public static SseClient post(URI url, String json, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(b::header);
+        return new SseClient(b.build(), null, Duration.ofSeconds(30));
     }
 
     private void read(Semaphore pace) {

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the target, fsync the
@@ -17,13 +20,16 @@ import java.util.UUID;
 final class AtomicFiles {
 
     static final String TEMP_SUFFIX = ".tmp";
+    /** {@code .<target name>.<random UUID>.tmp}: what {@link #write} names its temp file, and nothing else. */
+    private static final Pattern TEMP_NAME = Pattern.compile(
+            "\\.(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" + Pattern.quote(TEMP_SUFFIX));
 
     private AtomicFiles() {
     }
 
     static void write(Path target, byte[]... chunks) throws IOException {
         Path dir = target.getParent();
-        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        Path temp = dir.resolve(tempName(target.getFileName().toString()));
         try {
             // stream I/O, not a channel: an interrupt of the calling thread must not abort (and close) the write
             try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
@@ -41,6 +47,17 @@ final class AtomicFiles {
             Files.deleteIfExists(temp);
         }
         syncDirectory(dir);
+    }
+
+    /** The name of a fresh temp file for replacing the file named {@code target}. */
+    static String tempName(String target) {
+        return "." + target + "." + UUID.randomUUID() + TEMP_SUFFIX;
+    }
+
+    /** The name of the file a temp file of {@link #write} was meant to replace; empty for any other name. */
+    static Optional<String> targetOfTemp(String fileName) {
+        Matcher m = TEMP_NAME.matcher(fileName);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Makes renames, creations and deletions in {@code dir} durable. Not possible on every OS; best effort there. */

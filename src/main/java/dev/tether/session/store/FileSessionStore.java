@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.config.TetherConfig;
 import dev.tether.session.CorruptSessionException;
 import dev.tether.session.InvalidRequestException;
+import dev.tether.session.KeyedTurn;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionBusyException;
@@ -16,7 +17,9 @@ import dev.tether.session.ToolUse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +38,8 @@ import org.jboss.logging.Logger;
  * session has a snapshot {@code <id>.json} (the Session JSON plus the journal sequence it includes), an append-only
  * journal {@code <id>.journal.jsonl} (one CRC-checked record per line, fsynced per append) and a lock file
  * {@code <id>.lock}. Load = snapshot + replay of journal records after the snapshot's sequence. Listing reads the
- * index {@code .index.json}, never transcripts. All methods block on file I/O.
+ * index {@code .index.json}, never transcripts. Opening the store (at start) removes temp files that interrupted
+ * atomic writes left ({@link LeftoverTempFiles}). All methods block on file I/O.
  */
 @ApplicationScoped
 @DefaultBean
@@ -78,6 +82,19 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         this.index = new ListingIndex(sessionsDir, mapper);
         this.metrics = new StoreMetrics(registry, index, ListingIndex::size);
         this.lastFlushNanos = System.nanoTime() - INDEX_FLUSH_INTERVAL_NANOS;
+    }
+
+    /**
+     * Opens the store when the service starts, so that the housekeeping of {@link #ensureIndex} (leftover temp files
+     * removed, index checked against the files) happens at start, not on the first request.
+     */
+    void openAtStartup(@Observes StartupEvent event) {
+        try {
+            ensureIndex();
+        } catch (StoreException e) {
+            // readiness reports an unusable data dir; the service still starts
+            LOG.warnf("the session store could not be opened at start: %s", e.getMessage());
+        }
     }
 
     // ---- public API beyond SessionStore ---------------------------------------------------------------------------
@@ -139,7 +156,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
                         }
                         // A journal without snapshot is the leftover of an interrupted delete: never replay it.
                         Files.deleteIfExists(files.journal());
-                        AtomicFiles.write(files.snapshot(), snapshots.encode(session, 0));
+                        AtomicFiles.write(files.snapshot(), snapshots.encode(session, List.of(), 0));
                         index.put(files.id(), new ListingIndex.Entry(session.summary(), FileStamp.of(files.snapshot()),
                                 FileStamp.ABSENT));
                     }
@@ -161,8 +178,12 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
                     try (SessionLocks.Held lock = locks.acquire(files)) {
                         byte[] journal = readIfExists(files.journal());
                         JournalCodec.Scan scan = codec.scan(journal, files.id());
-                        long seq = Math.max(scan.lastSeq(), previousSnapshotSeq(files));
-                        writeCheckpoint(files, session, seq, journal, scan);
+                        SnapshotCodec.Snapshot previous = previous(files, scan);
+                        long seq = Math.max(scan.lastSeq(), previous == null ? 0 : previous.journalSeq());
+                        // a history edit or re-import keeps the Idempotency-Key records: those turns did run
+                        List<KeyedTurn> keyed = previous == null ? List.of()
+                                : previous.state().pruneKeyedTurns(Instant.now());
+                        writeCheckpoint(files, session, keyed, seq, journal, scan);
                     }
                 });
             } catch (IOException e) {
@@ -290,6 +311,13 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         }
     }
 
+    @Override
+    public Optional<KeyedTurn> keyedTurn(String id, String key, Instant now) {
+        SessionFiles files = files(id);
+        KeyedTurn turn = read(files, false).state().keyedTurns.get(key);
+        return turn == null || turn.expiredAt(now) ? Optional.empty() : Optional.of(turn);
+    }
+
     /**
      * Takes the lock of a stored session. Unknown ids fail before a lock file is created, so probing random ids
      * leaves nothing behind; a session deleted while we waited to lock loses its fresh lock file again.
@@ -361,11 +389,18 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         throw new StoreException("Session " + files.id() + " kept changing while being read; try again", null);
     }
 
-    private long previousSnapshotSeq(SessionFiles files) throws IOException {
+    /** The stored session (summary only) before a wholesale save; {@code null} when there is none or it is corrupt. */
+    private SnapshotCodec.Snapshot previous(SessionFiles files, JournalCodec.Scan scan) throws IOException {
         try {
-            return snapshots.read(files.snapshot(), files.id(), false).journalSeq();
+            SnapshotCodec.Snapshot snap = snapshots.read(files.snapshot(), files.id(), false);
+            for (JournalCodec.Line line : scan.lines()) {
+                if (line.seq() > snap.journalSeq()) {
+                    records.apply(snap.state(), line);
+                }
+            }
+            return snap;
         } catch (NoSuchFileException | CorruptSessionException e) {
-            return 0;
+            return null;
         }
     }
 
@@ -406,14 +441,14 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
      * Writes the snapshot (atomically, including journal records up to {@code seq}) and then rolls the journal to its
      * retained events. A crash between the two leaves records the snapshot already includes: replay skips them.
      */
-    void writeCheckpoint(SessionFiles files, Session session, long seq, byte[] journal, JournalCodec.Scan scan)
-            throws IOException {
-        ownDirChange(() -> writeCheckpointFiles(files, session, seq, journal, scan));
+    void writeCheckpoint(SessionFiles files, Session session, List<KeyedTurn> keyedTurns, long seq, byte[] journal,
+                         JournalCodec.Scan scan) throws IOException {
+        ownDirChange(() -> writeCheckpointFiles(files, session, keyedTurns, seq, journal, scan));
     }
 
-    private void writeCheckpointFiles(SessionFiles files, Session session, long seq, byte[] journal,
-                                      JournalCodec.Scan scan) throws IOException {
-        AtomicFiles.write(files.snapshot(), snapshots.encode(session, seq));
+    private void writeCheckpointFiles(SessionFiles files, Session session, List<KeyedTurn> keyedTurns, long seq,
+                                      byte[] journal, JournalCodec.Scan scan) throws IOException {
+        AtomicFiles.write(files.snapshot(), snapshots.encode(session, keyedTurns, seq));
         ArrayDeque<JournalCodec.Line> kept = new ArrayDeque<>();
         int retention = settings.eventRetention();
         for (JournalCodec.Line line : scan.lines()) {
@@ -524,10 +559,23 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
             } catch (IOException e) {
                 throw IoErrors.store("Cannot create the sessions directory", e);
             }
+            removeLeftoverTempFiles();
             index.load();
             scan();
             indexReady = true;
             maybeFlushIndex();
+        }
+    }
+
+    private void removeLeftoverTempFiles() {
+        try {
+            int removed = LeftoverTempFiles.remove(sessionsDir, locks, index);
+            if (removed > 0) {
+                LOG.infof("removed %d temp file(s) of interrupted writes from %s", removed, sessionsDir);
+            }
+        } catch (IOException e) {
+            // only litter: the store works with it, and the next start tries again
+            LOG.warnf("could not remove temp files of interrupted writes: %s", IoErrors.reason(e));
         }
     }
 

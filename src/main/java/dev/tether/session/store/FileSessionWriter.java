@@ -2,9 +2,11 @@ package dev.tether.session.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.session.KeyedTurn;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
+import dev.tether.session.SessionResult;
 import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
@@ -60,6 +62,29 @@ final class FileSessionWriter implements SessionWriter {
     }
 
     @Override
+    public synchronized long appendKeyedPrompt(Message message, Instant at, String key, String requestHash,
+                                               Instant expiresAt) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(requestHash, "requestHash");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Instant when = at == null ? Instant.now() : at;
+        long seq = write(store.records().keyedMessage(lastSeq + 1, when, message, key, requestHash, expiresAt));
+        state.keyTurn(KeyedTurn.started(key, requestHash, state.messageCount, seq, expiresAt));
+        state.addMessage(message, when);
+        return appended(seq);
+    }
+
+    @Override
+    public synchronized long recordTurnResult(String key, SessionResult result) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(result, "result");
+        long seq = write(store.records().turnResult(lastSeq + 1, Instant.now(), key, result));
+        state.endKeyedTurn(key, result, seq);
+        return appended(seq);
+    }
+
+    @Override
     public synchronized long appendToolUse(ToolUse toolUse) {
         Objects.requireNonNull(toolUse, "toolUse");
         long seq = write(store.records().toolUse(lastSeq + 1, Instant.now(), toolUse));
@@ -99,7 +124,8 @@ final class FileSessionWriter implements SessionWriter {
             try {
                 closeJournal();
                 byte[] data = Files.exists(files.journal()) ? Files.readAllBytes(files.journal()) : new byte[0];
-                store.writeCheckpoint(files, state.toSession(), lastSeq, data, store.codec().scan(data, files.id()));
+                store.writeCheckpoint(files, state.toSession(), state.pruneKeyedTurns(Instant.now()), lastSeq, data,
+                        store.codec().scan(data, files.id()));
                 pending = 0;
             } catch (IOException e) {
                 throw IoErrors.store("Cannot checkpoint session " + files.id(), e);

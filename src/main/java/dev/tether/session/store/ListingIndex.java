@@ -32,6 +32,8 @@ import org.jboss.logging.Logger;
 final class ListingIndex {
 
     static final String FILE_NAME = ".index.json";
+    /** Held while the index file is replaced, so that no process takes another's temp file for a leftover. */
+    static final String LOCK_NAME = ".index.lock";
     private static final int VERSION = 1;
     private static final Logger LOG = Logger.getLogger(ListingIndex.class);
 
@@ -58,6 +60,7 @@ final class ListingIndex {
 
     private final Path dir;
     private final Path file;
+    private final Path lockFile;
     private final ObjectMapper mapper;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     /** Sessions whose files are unreadable, with the stamps seen, so they are not re-read until they change. */
@@ -68,6 +71,7 @@ final class ListingIndex {
     ListingIndex(Path sessionsDir, ObjectMapper mapper) {
         this.dir = sessionsDir;
         this.file = sessionsDir.resolve(FILE_NAME);
+        this.lockFile = sessionsDir.resolve(LOCK_NAME);
         this.mapper = mapper;
     }
 
@@ -138,15 +142,42 @@ final class ListingIndex {
         }
     }
 
-    /** Writes the index atomically. */
+    /** Writes the index atomically; when another process is writing it right now, this one stays dirty. */
     synchronized void persist() throws IOException {
-        dirty = false;
-        List<Entry> list = new ArrayList<>(entries.values());
-        try {
-            AtomicFiles.write(file, mapper.writeValueAsBytes(new IndexFile(VERSION, list)));
-        } catch (IOException e) {
-            dirty = true;
-            throw e;
+        try (OsFileLock lock = OsFileLock.tryAcquire(lockFile)) {
+            if (lock == null) {
+                return;
+            }
+            dirty = false;
+            List<Entry> list = new ArrayList<>(entries.values());
+            try {
+                AtomicFiles.write(file, mapper.writeValueAsBytes(new IndexFile(VERSION, list)));
+            } catch (IOException e) {
+                dirty = true;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Deletes temp files that interrupted index writes left behind, under the index lock (so never one that another
+     * process is writing); none when that lock is held elsewhere. Returns how many it deleted.
+     */
+    synchronized int removeTemps(List<Path> temps) throws IOException {
+        if (temps.isEmpty()) {
+            return 0;
+        }
+        try (OsFileLock lock = OsFileLock.tryAcquire(lockFile)) {
+            if (lock == null) {
+                return 0;
+            }
+            int removed = 0;
+            for (Path temp : temps) {
+                if (Files.deleteIfExists(temp)) {
+                    removed++;
+                }
+            }
+            return removed;
         }
     }
 

@@ -1,14 +1,17 @@
 package dev.tether.session.store;
 
+import dev.tether.session.KeyedTurn;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
+import dev.tether.session.SessionResult;
 import dev.tether.session.SessionSummary;
 import dev.tether.session.Timestamps;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -28,6 +31,8 @@ final class SessionState {
     final ArrayList<Message> messages = new ArrayList<>();
     final ArrayList<ToolUse> toolUses = new ArrayList<>();
     int messageCount;
+    /** Turns of prompts with an Idempotency-Key, by key; kept in summary mode too (they are small). */
+    final LinkedHashMap<String, KeyedTurn> keyedTurns = new LinkedHashMap<>();
 
     SessionState(String id, String title, Instant createdAt, Instant updatedAt, SessionMetadata metadata, String agent,
                  Usage usage, boolean keepContent) {
@@ -72,6 +77,23 @@ final class SessionState {
         if (at != null) {
             bump(at);
         }
+    }
+
+    /** Records a keyed turn; a key used again after it expired starts over. */
+    void keyTurn(KeyedTurn turn) {
+        keyedTurns.remove(turn.key());
+        keyedTurns.put(turn.key(), turn);
+    }
+
+    /** Records the result of a keyed turn; unknown keys (expired and dropped meanwhile) are ignored. */
+    void endKeyedTurn(String key, SessionResult result, long seq) {
+        keyedTurns.computeIfPresent(key, (k, t) -> t.ended(result, seq));
+    }
+
+    /** Forgets the keyed turns expired at {@code now}; returns the others, oldest first (what a snapshot keeps). */
+    List<KeyedTurn> pruneKeyedTurns(Instant now) {
+        keyedTurns.values().removeIf(t -> t.expiredAt(now));
+        return List.copyOf(keyedTurns.values());
     }
 
     /** {@code updated_at} never decreases. */

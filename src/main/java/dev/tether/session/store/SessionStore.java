@@ -1,7 +1,9 @@
 package dev.tether.session.store;
 
+import dev.tether.session.KeyedTurn;
 import dev.tether.session.Session;
 import dev.tether.session.SessionSummary;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +68,12 @@ public interface SessionStore {
      * {@code SessionBusyException} when held.
      */
     SessionWriter openWriter(String id);
+
+    /**
+     * The turn recorded under an {@code Idempotency-Key} (spec §3.1) in the session, unless it expired by {@code now};
+     * also after a restart. Unknown session → not found.
+     */
+    Optional<KeyedTurn> keyedTurn(String id, String key, Instant now);
 
     /** Durable events recorded after journal sequence {@code afterSeq}, in order (replay for late subscribers). */
     List<StoredEvent> eventsAfter(String id, long afterSeq);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
+import dev.tether.session.SessionResult;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
 import java.time.Instant;
@@ -20,6 +21,15 @@ public interface SessionWriter extends AutoCloseable {
 
     /** Appends a transcript message; bumps {@code updated_at} to {@code at} (never backwards). */
     long appendMessage(Message message, Instant at);
+
+    /**
+     * Appends the user message of a prompt sent with an {@code Idempotency-Key} and records the key with it, in the
+     * same journal record: the key is durable exactly when the message is. Remembered until {@code expiresAt}.
+     */
+    long appendKeyedPrompt(Message message, Instant at, String key, String requestHash, Instant expiresAt);
+
+    /** Records how the turn of a keyed prompt ended (before its terminal event is emitted). */
+    long recordTurnResult(String key, SessionResult result);
 
     /** Records a resolved tool call. */
     long appendToolUse(ToolUse toolUse);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.session.CorruptSessionException;
+import dev.tether.session.KeyedTurn;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
@@ -21,13 +22,17 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The snapshot file: the Session JSON of spec §2.1 in its key order, plus a trailing {@code journal_seq} naming the
- * last journal record it includes (readers of the Session format ignore unknown fields). Reading streams the file
+ * The snapshot file: the Session JSON of spec §2.1 in its key order, plus trailing {@code keyed_turns} (the
+ * Idempotency-Key records of the session, only when there are any) and {@code journal_seq} naming the last journal
+ * record it includes (readers of the Session format ignore unknown fields). Reading streams the file
  * once, so a summary read counts messages without materialising them.
  */
 final class SnapshotCodec {
 
     static final String JOURNAL_SEQ = "journal_seq";
+    static final String KEYED_TURNS = "keyed_turns";
+    private static final TypeReference<List<KeyedTurn>> KEYED = new TypeReference<>() {
+    };
     private static final TypeReference<List<Message>> MESSAGES = new TypeReference<>() {
     };
     private static final TypeReference<List<ToolUse>> TOOL_USES = new TypeReference<>() {
@@ -43,14 +48,16 @@ final class SnapshotCodec {
     record Snapshot(SessionState state, long journalSeq) {
     }
 
-    byte[] encode(Session session, long journalSeq) {
+    byte[] encode(Session session, List<KeyedTurn> keyedTurns, long journalSeq) {
         byte[] json;
+        String keyed;
         try {
             json = mapper.writeValueAsBytes(session);
+            keyed = keyedTurns.isEmpty() ? "" : ",\"" + KEYED_TURNS + "\":" + mapper.writeValueAsString(keyedTurns);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("session not serialisable", e);
         }
-        byte[] tail = (",\"" + JOURNAL_SEQ + "\":" + journalSeq + "}\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = (keyed + ",\"" + JOURNAL_SEQ + "\":" + journalSeq + "}\n").getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[json.length - 1 + tail.length];
         System.arraycopy(json, 0, out, 0, json.length - 1);
         System.arraycopy(tail, 0, out, json.length - 1, tail.length);
@@ -83,6 +90,7 @@ final class SnapshotCodec {
         Usage usage = null;
         List<Message> messages = List.of();
         List<ToolUse> toolUses = List.of();
+        List<KeyedTurn> keyedTurns = List.of();
         int messageCount = 0;
         long seq = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -98,6 +106,7 @@ final class SnapshotCodec {
                 case "agent" -> agent = isNull ? null : p.getValueAsString();
                 case "usage" -> usage = isNull ? null : mapper.readValue(p, Usage.class);
                 case JOURNAL_SEQ -> seq = isNull ? 0 : p.getValueAsLong();
+                case KEYED_TURNS -> keyedTurns = isNull ? List.of() : mapper.readValue(p, KEYED);
                 case "messages" -> {
                     if (isNull) {
                         break;
@@ -134,6 +143,11 @@ final class SnapshotCodec {
             state.toolUses.addAll(toolUses);
         }
         state.messageCount = messageCount;
+        for (KeyedTurn t : keyedTurns) {
+            if (t != null && t.isComplete()) {
+                state.keyTurn(t);
+            }
+        }
         return new Snapshot(state, seq);
     }
 

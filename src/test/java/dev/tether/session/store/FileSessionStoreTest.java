@@ -21,7 +21,6 @@ import dev.tether.session.SessionSummary;
 import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,32 +30,26 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSessionStoreTest {
 
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
     private final ObjectMapper mapper = new ObjectMapper();
-    private final List<FileSessionStore> opened = new ArrayList<>();
+    @RegisterExtension
+    final OpenStores stores = new OpenStores();
 
     @TempDir
     Path dataDir;
-
-    @AfterEach
-    void closeStores() {
-        opened.forEach(FileSessionStore::close);
-    }
 
     private FileSessionStore store() {
         return store(dataDir, StoreSettings.defaults());
     }
 
     private FileSessionStore store(Path dir, StoreSettings settings) {
-        FileSessionStore s = new FileSessionStore(dir, settings, new SimpleMeterRegistry());
-        opened.add(s);
-        return s;
+        return stores.open(dir, settings);
     }
 
     private static Session session(String id, String dir, Instant updated) {

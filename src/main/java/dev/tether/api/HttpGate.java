@@ -63,7 +63,7 @@ public class HttpGate {
     private void check(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String path = request.path();
-        boolean body = !request.isEnded();
+        boolean body = ProblemWriter.bodyPending(request);
         if (!access.allows(request)) {
             problems.sendUnauthorized(request, path, body);
             return;

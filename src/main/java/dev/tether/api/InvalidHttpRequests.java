@@ -100,7 +100,7 @@ public class InvalidHttpRequests implements VertxOptionsCustomizer {
         problems.send(request, problem, true);
     }
 
-    /** A pass-through tracer that routes requests the decoder rejected to {@link #answer}. */
+    /** A pass-through tracer that hands the requests {@link #rejected} names to {@link #answer}. */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private record Hook(VertxTracer delegate, InvalidHttpRequests target) implements VertxTracer<Object, Object> {
 

@@ -82,6 +82,18 @@ public class ProblemWriter {
         request.resume();
     }
 
+    /**
+     * Whether a body may still be on its way: declared by {@code Content-Length} or chunked, and not read to its end.
+     * Answering such a request early must close the connection, or its body would be parsed as the next request.
+     */
+    static boolean bodyPending(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || length != null && !"0".equals(length.trim());
+    }
+
     /** 401 with {@code WWW-Authenticate: Bearer}. */
     public void sendUnauthorized(HttpServerRequest request, String instance, boolean close) {
         request.response().putHeader("WWW-Authenticate", "Bearer");

@@ -28,6 +28,9 @@ final class RequestSyntax {
         if (target == null || target.isEmpty()) {
             return false;
         }
+        if (target.indexOf('%') < 0) {
+            return printableAscii(target);
+        }
         ByteBuffer bytes = ByteBuffer.allocate(target.length());
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
@@ -57,6 +60,16 @@ final class RequestSyntax {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    private static boolean printableAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int hex(char c) {

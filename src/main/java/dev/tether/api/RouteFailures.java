@@ -57,12 +57,12 @@ public class RouteFailures {
             LOG.errorf(failure, "request %s failed with %d", path, status);
         }
         problems.send(ctx.request(), Problem.ofStatus(status, detail(status), status == 400 ? null : path),
-                status == 413 || !ctx.request().isEnded());
+                status == 413 || ProblemWriter.bodyPending(ctx.request()));
     }
 
     void notFound(RoutingContext ctx) {
         problems.send(ctx.request(), Problem.ofStatus(404, "No resource at this path", ctx.request().path()),
-                !ctx.request().isEnded());
+                ProblemWriter.bodyPending(ctx.request()));
     }
 
     private String detail(int status) {

@@ -10,6 +10,7 @@ import dev.tether.tool.WorkspaceRoot;
 import dev.tether.event.SessionBus;
 import dev.tether.event.SessionBuses;
 import dev.tether.provider.ModelResolver;
+import dev.tether.provider.ModelSelectors;
 import dev.tether.provider.ResolvedModel;
 import dev.tether.session.ContentPart;
 import dev.tether.session.InvalidRequestException;
@@ -240,7 +241,7 @@ public class AgentService {
                 config.agent().maxImageBytes()));
         Session stored = store.load(sessionId);
         requireConfined(stored);
-        String override = request.model() == null || request.model().isBlank() ? null : request.model().trim();
+        String override = ModelSelectors.requireValid(request.model());
         ResolvedModel model = override != null ? models.resolve(override)
                 : models.resolve(stored.metadata().model());
         return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(),

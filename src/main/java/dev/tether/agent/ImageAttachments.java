@@ -6,6 +6,8 @@ import dev.tether.session.PayloadTooLargeException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +19,8 @@ final class ImageAttachments {
 
     private static final Pattern DATA_URL =
             Pattern.compile("data:([A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+)(?:;[^,;]+=[^,;]*)*;base64,(.*)", Pattern.DOTALL);
+    /** The image types the providers accept; anything else is not an image to them (and may not be one at all). */
+    private static final Set<String> MEDIA_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
     private ImageAttachments() {
     }
@@ -34,6 +38,13 @@ final class ImageAttachments {
             Matcher m = DATA_URL.matcher(image.dataUrl());
             if (!m.matches()) {
                 throw new InvalidRequestException("images[" + i + "]: data_url must be data:<media type>;base64,<data>");
+            }
+            String dataType = m.group(1).toLowerCase(Locale.ROOT);
+            String declared = image.mimeType() == null || image.mimeType().isBlank() ? null
+                    : image.mimeType().trim().toLowerCase(Locale.ROOT);
+            if (!MEDIA_TYPES.contains(dataType) || declared != null && !MEDIA_TYPES.contains(declared)) {
+                throw new InvalidRequestException("images[" + i + "]: media type must be one of image/png, "
+                        + "image/jpeg, image/gif, image/webp");
             }
             String payload = m.group(2).trim();
             // decoded size is known from the length; check before decoding to avoid allocating a huge buffer
@@ -53,8 +64,7 @@ final class ImageAttachments {
             if (decoded.length > maxBytes) {
                 throw new PayloadTooLargeException("images[" + i + "]: larger than " + maxBytes + " bytes decoded");
             }
-            String mime = image.mimeType() == null || image.mimeType().isBlank() ? m.group(1) : image.mimeType();
-            parts.add(new ContentPart.Image(image.dataUrl(), mime));
+            parts.add(new ContentPart.Image(image.dataUrl(), declared == null ? dataType : declared));
         }
         return parts;
     }

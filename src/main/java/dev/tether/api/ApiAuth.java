@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * The bearer token that protects {@code /api/**}: {@code tether.auth.token}, else the first line of
- * {@code tether.auth.token-file}. At startup it refuses to run off loopback without a token. The token is never
- * logged.
+ * The bearer token that protects every path but {@code /q/health/**} (checked by {@link HttpGate}):
+ * {@code tether.auth.token}, else the first line of {@code tether.auth.token-file}. At startup it refuses to run off
+ * loopback without a token. The token is never logged.
  */
 @ApplicationScoped
 public class ApiAuth {

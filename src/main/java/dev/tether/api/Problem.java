@@ -17,6 +17,27 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(TYPE_BASE + slug, titleOf(status), status, detail, instance);
     }
 
+    /** A problem whose type follows from the status alone (errors of the HTTP layer, not of the service). */
+    public static Problem ofStatus(int status, String detail, String instance) {
+        return of(slugOf(status), status, detail, instance);
+    }
+
+    static String slugOf(int status) {
+        return switch (status) {
+            case 400 -> "invalid-request";
+            case 401 -> "unauthorized";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 414 -> "uri-too-long";
+            case 415 -> "unsupported-media-type";
+            case 431 -> "headers-too-large";
+            case 500 -> "internal-error";
+            default -> "http-" + status;
+        };
+    }
+
     private static String titleOf(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
@@ -27,8 +48,10 @@ public record Problem(String type, String title, int status, String detail, Stri
             case 406 -> "Not Acceptable";
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";
+            case 414 -> "URI Too Long";
             case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Content";
+            case 431 -> "Request Header Fields Too Large";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             default -> status >= 500 ? "Internal Server Error" : "Error";

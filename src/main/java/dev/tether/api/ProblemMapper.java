@@ -1,12 +1,15 @@
 package dev.tether.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tether.session.TetherException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -30,11 +33,24 @@ public class ProblemMapper {
     public Response badJson(JsonProcessingException e, UriInfo uri) {
         String detail = "Malformed JSON body";
         if (e instanceof InvalidFormatException ife && !ife.getPath().isEmpty()) {
-            detail = "Invalid value for field '" + ife.getPath().get(ife.getPath().size() - 1).getFieldName() + "'";
+            detail = "Invalid value for field '" + fieldPath(ife.getPath()) + "'";
         } else if (e instanceof MismatchedInputException mie && !mie.getPath().isEmpty()) {
-            detail = "Invalid type for field '" + mie.getPath().get(mie.getPath().size() - 1).getFieldName() + "'";
+            detail = "Invalid type for field '" + fieldPath(mie.getPath()) + "'";
         }
         return respond(Problem.of("invalid-request", 400, detail, uri.getPath()));
+    }
+
+    /** {@code images[0].data_url}: where in the body the offending value sits. */
+    private static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
     }
 
     /**
@@ -49,23 +65,32 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
-        String slug = switch (status) {
-            case 400 -> "invalid-request";
-            case 401 -> "unauthorized";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 415 -> "unsupported-media-type";
-            default -> "http-" + status;
-        };
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json, uri); // the JSON reader wraps some parse errors (e.g. trailing garbage)
+        }
         String detail = status == 400 && e.getCause() != null ? "Malformed request body" : e.getMessage();
-        return respond(Problem.of(slug, status, detail, uri.getPath()));
+        return respond(Problem.ofStatus(status, detail, uri.getPath()));
+    }
+
+    /** A client that disconnected mid-request is not a failure of the service (see {@link Disconnects}). */
+    @ServerExceptionMapper
+    public Response io(IOException e, UriInfo uri) {
+        return Disconnects.isDisconnect(e) ? disconnected(e, uri) : unexpected(e, uri);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        if (Disconnects.isDisconnect(e)) {
+            return disconnected(e, uri);
+        }
         LOG.errorf(e, "unexpected failure of %s", uri.getPath());
         return respond(Problem.of("internal-error", 500, "Internal error; see the service log", uri.getPath()));
+    }
+
+    private static Response disconnected(Exception e, UriInfo uri) {
+        LOG.debugf("client went away during %s: %s", uri.getPath(), e);
+        // nobody reads this answer; it only keeps the request out of the 5xx figures
+        return respond(Problem.ofStatus(400, "The client closed the connection", uri.getPath()));
     }
 
     static Response respond(Problem problem) {

@@ -1,8 +1,10 @@
 package dev.tether.api;
 
+import dev.tether.provider.ModelSelectors;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
+import dev.tether.session.Titles;
 import dev.tether.tool.WorkspaceRoot;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Files;
@@ -12,7 +14,8 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 
 /**
- * Builds new sessions from create requests (spec §9 create): the title goes through {@code set_title}; the directory
+ * Builds new sessions from create requests (spec §9 create): the title (at most {@value Titles#MAX_SET_CHARS}
+ * characters) goes through {@code set_title}; the directory
  * defaults to the workspace root, is canonicalised when it exists and must lie inside {@code tether.workspace.root};
  * the agent and model are checked for shape (the model is resolved against providers elsewhere).
  */
@@ -20,9 +23,6 @@ import java.util.regex.Pattern;
 public class SessionFactory {
 
     private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    /** {@code provider/model} (the model part may hold further slashes) or a bare model id; no whitespace. */
-    private static final Pattern MODEL = Pattern.compile("[^\\s/]+(/[^\\s]*[^\\s/])?");
-    private static final int MAX_MODEL_CHARS = 256;
 
     private final WorkspaceRoot workspaceRoot;
 
@@ -32,9 +32,10 @@ public class SessionFactory {
 
     public Session newSession(CreateSessionRequest request, Instant now) {
         CreateSessionRequest r = request == null ? CreateSessionRequest.EMPTY : request;
-        SessionMetadata metadata = SessionMetadata.DEFAULT.withDirectory(directory(r.directory())).withModel(model(r.model()))
+        SessionMetadata metadata = SessionMetadata.DEFAULT.withDirectory(directory(r.directory()))
+                .withModel(ModelSelectors.requireValid(r.model()))
                 .withMaxSteps(SessionMetadata.checkMaxSteps(r.maxSteps()));
-        return Session.create(r.title(), agent(r.agent()), metadata, now);
+        return Session.create(Titles.requireWithinLimit(r.title()), agent(r.agent()), metadata, now);
     }
 
     private static String agent(String agent) {
@@ -45,16 +46,6 @@ public class SessionFactory {
             throw new InvalidRequestException("agent must be 1-64 characters of [A-Za-z0-9_.-]");
         }
         return agent;
-    }
-
-    private static String model(String model) {
-        if (model == null) {
-            return null;
-        }
-        if (model.length() > MAX_MODEL_CHARS || !MODEL.matcher(model).matches()) {
-            throw new InvalidRequestException("model must be 'provider/model' or a model id, without spaces");
-        }
-        return model;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tether.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.agent.SessionEdit;
 import dev.tether.session.InvalidRequestException;
+import dev.tether.session.Titles;
 import dev.tether.session.SessionMetadata;
 import java.util.Iterator;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class SessionPatch {
         if (!n.isNull() && !n.isTextual()) {
             throw new InvalidRequestException("title must be a string or null");
         }
-        return new SessionEdit.Change<>(n.isNull() ? null : n.asText());
+        return new SessionEdit.Change<>(n.isNull() ? null : Titles.requireWithinLimit(n.asText()));
     }
 
     private static SessionEdit.Change<Integer> maxSteps(JsonNode n) {

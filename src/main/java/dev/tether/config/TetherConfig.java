@@ -48,13 +48,17 @@ public interface TetherConfig {
         Optional<String> root();
     }
 
-    /** Bearer-token protection of {@code /api/**}. */
+    /** Bearer-token protection of every path except {@code /q/health/**}. */
     interface Auth {
         /** The bearer token clients must send. Required when the service listens off loopback. */
         Optional<String> token();
 
         /** A file holding the token (first line); used when {@code token} is unset. */
         Optional<String> tokenFile();
+
+        /** Serve {@code /q/metrics} and {@code /q/openapi} without the token (e.g. for a scraper on a private network). */
+        @WithDefault("false")
+        boolean publicMetrics();
     }
 
     /** The file store. */

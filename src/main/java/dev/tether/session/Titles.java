@@ -10,6 +10,8 @@ public final class Titles {
     public static final int CUT_CHARS = 47;
     public static final int AI_INPUT_CHARS = 800;
     public static final int LABEL_ID_CHARS = 8;
+    /** Longest title a client may set, in characters (code points); listings repeat titles, so they stay bounded. */
+    public static final int MAX_SET_CHARS = 1024;
 
     private Titles() {
     }
@@ -54,13 +56,28 @@ public final class Titles {
         return title.substring(0, title.offsetByCodePoints(0, CUT_CHARS)) + "...";
     }
 
-    /** {@code set_title}: normalise; a non-candidate becomes {@code null}. */
+    /**
+     * {@code set_title}: normalise; a non-candidate becomes {@code null}; longer than {@value #MAX_SET_CHARS}
+     * characters is cut to that (titles from imported thread names; a client's title is checked with
+     * {@link #requireWithinLimit} first).
+     */
     public static String settable(String title) {
         if (title == null) {
             return null;
         }
         String n = normalise(title);
-        return isCandidate(n) ? n : null;
+        if (!isCandidate(n)) {
+            return null;
+        }
+        return n.codePointCount(0, n.length()) <= MAX_SET_CHARS ? n : n.substring(0, n.offsetByCodePoints(0, MAX_SET_CHARS));
+    }
+
+    /** Returns {@code title}, or rejects one longer than {@value #MAX_SET_CHARS} characters with a 400. */
+    public static String requireWithinLimit(String title) {
+        if (title != null && title.codePointCount(0, title.length()) > MAX_SET_CHARS) {
+            throw new InvalidRequestException("title must be at most " + MAX_SET_CHARS + " characters");
+        }
+        return title;
     }
 
     /** Display label (§8.3): the title, else the first 8 characters of the id, else {@code new}. */

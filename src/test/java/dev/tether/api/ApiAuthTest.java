@@ -29,6 +29,11 @@ class ApiAuthTest {
             public Optional<String> tokenFile() {
                 return Optional.ofNullable(file);
             }
+
+            @Override
+            public boolean publicMetrics() {
+                return false;
+            }
         };
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.agent.SlowTool;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
+import dev.tether.session.Titles;
 import dev.tether.session.store.FileSessionStore;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.StoreSettings;
@@ -212,7 +213,8 @@ class SessionPatchTest {
                 .patch("/api/sessions/..%2Fx"), 400, "/invalid-session-id");
         String id = create(Map.of("directory", workspace.toString(), "title", "Stays"));
         for (String body : new String[] {"[1]", "\"x\"", "{\"title\":5}", "{\"title\":[\"a\"]}", "{\"agent\":\"x\"}",
-                "{\"title\":\"x\",\"model\":\"openai/gpt-4o\"}", "{not json", ""}) {
+                "{\"title\":\"x\",\"model\":\"openai/gpt-4o\"}", "{not json", "",
+                "{\"title\":\"" + "t".repeat(Titles.MAX_SET_CHARS + 1) + "\"}"}) {
             expectProblem(patchRequest(id, body), 400, "/invalid-request");
         }
         expectProblem(given().contentType(ContentType.TEXT).body("{\"title\":\"x\"}").patch("/api/sessions/" + id),

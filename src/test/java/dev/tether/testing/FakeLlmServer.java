@@ -386,7 +386,7 @@ public final class FakeLlmServer implements AutoCloseable {
         return new RecordedRequest(seq.incrementAndGet(), parts[0], path, Map.copyOf(headers), text, json);
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1) {

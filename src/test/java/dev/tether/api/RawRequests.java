@@ -36,7 +36,8 @@ final class RawRequests {
             case 5 -> raw("raw-big-headers", "GET /api/sessions HTTP/1.1\r\nHost: x\r\n" + auth + "X-Big: "
                     + "b".repeat(25_000 + random.nextInt(40_000)) + "\r\n\r\n", false);
             case 6 -> raw("raw-big-body", "POST /api/sessions HTTP/1.1\r\nHost: x\r\n" + auth
-                    + "Content-Type: application/json\r\nContent-Length: " + (10_485_761 + random.nextInt(50_000_000))
+                    + "Content-Type: application/json\r\nContent-Length: " + (TokenProfile.MAX_BODY_BYTES + 1
+                        + random.nextInt(50_000_000))
                     + "\r\n\r\n{\"title\":\"" + "t".repeat(random.nextInt(65_536)), false);
             case 7 -> raw("raw-bad-request-line", pick(random, new String[] {"GARBAGE\r\n\r\n",
                 "GET /api/sessions HTTP/9.9\r\nHost: x\r\n" + auth + "\r\n",
@@ -65,7 +66,7 @@ final class RawRequests {
         };
     }
 
-    /** A chunked body over the 10 MiB limit: read up to the limit, then refused with 413. */
+    /** A chunked body over the profile's 10 MiB limit: read up to the limit, then refused with 413. */
     static BadInputs.Request chunkedOverflow(String authorization) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(("POST /api/sessions HTTP/1.1\r\nHost: x\r\n" + authorization + "\r\nContent-Type: application/json"

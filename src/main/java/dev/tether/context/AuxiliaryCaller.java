@@ -94,11 +94,9 @@ public class AuxiliaryCaller implements AutoCloseable {
     }
 
     private static <T> T await(Future<T> future, Duration timeout, Cancellation cancellation) {
+        T value;
         try (AutoCloseable ignored = cancellation.onCancel(() -> future.cancel(true))) {
-            T value = timeout == null ? future.get() : future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            // an answer that raced a cancellation is discarded: the turn stops at this cancellation point
-            cancellation.check();
-            return value;
+            value = timeout == null ? future.get() : future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CancellationException e) {
             throw new Cancellation.CancelledException();
         } catch (TimeoutException e) {
@@ -121,6 +119,11 @@ public class AuxiliaryCaller implements AutoCloseable {
                 future.cancel(true);
             }
         }
+        // An answer that raced a cancellation is discarded: the turn stops at this cancellation point. Checked outside
+        // the try, whose catch-all would otherwise wrap the CancelledException into a failure (a cancellation that
+        // came before the callback was registered let the answer through as "failed" instead of "aborted").
+        cancellation.check();
+        return value;
     }
 
     @PreDestroy

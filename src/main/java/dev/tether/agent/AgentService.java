@@ -18,6 +18,7 @@ import dev.tether.session.Message;
 import dev.tether.session.Role;
 import dev.tether.session.Session;
 import dev.tether.session.SessionIds;
+import dev.tether.session.SessionMetadata;
 import dev.tether.session.SessionNotFoundException;
 import dev.tether.session.SessionBusyException;
 import dev.tether.provider.ToolDefinition;
@@ -230,9 +231,7 @@ public class AgentService {
         if (request.message().isBlank() && request.images().isEmpty()) {
             throw new InvalidRequestException("message must not be blank unless images are attached");
         }
-        if (request.maxSteps() != null && request.maxSteps() < 1) {
-            throw new InvalidRequestException("max_steps must be at least 1");
-        }
+        SessionMetadata.checkMaxSteps(request.maxSteps());
         List<ContentPart> parts = new ArrayList<>();
         if (!request.message().isBlank()) {
             parts.add(new ContentPart.Text(request.message()));

@@ -83,6 +83,9 @@ class StrictInputTest {
         refused(path, "{\"message\":\"hi\",\"max_steps\":\"1.5\"}", "'max_steps'");
         refused(path, "{\"message\":\"hi\",\"max_steps\":1.5}", "'max_steps'");
         refused(path, "{\"message\":\"hi\",\"max_steps\":\"3\"}", "'max_steps'");
+        // the same range as a session's own max_steps
+        refused(path, "{\"message\":\"hi\",\"max_steps\":0}", "max_steps must be between 1 and 1000");
+        refused(path, "{\"message\":\"hi\",\"max_steps\":1001}", "max_steps must be between 1 and 1000");
         refused(path, "{\"message\":\"hi\",\"if_busy\":1}", "'if_busy'");
         refused(path, "{\"message\":\"hi\",\"images\":[{\"data_url\":5}]}", "'images[0].data_url'");
         refused(path, "{\"message\":\"hi\"} trailing", "Malformed JSON");

@@ -38,7 +38,7 @@ import java.util.Optional;
  * <li>{@code Buffer.address} itself is used only for direct {@code ByteBuffer}s, which the stream decoder never
  * gets.</li>
  * </ul>
- * Proved by {@code dev.tether.ServiceIT#importsACompressedCodexRollout}, which imports a {@code .jsonl.zst} rollout
+ * Proved by {@code dev.tether.it.ServiceIT#importsACompressedCodexRollout}, which imports a {@code .jsonl.zst} rollout
  * through the packaged application: the JVM jar here, the native executable under {@code ./mvnw verify -Dnative}.
  */
 @RegisterForReflection(classNames = {"sun.misc.Unsafe", "java.nio.Buffer"}, methods = false)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.session.SessionIds;
 import io.airlift.compress.zstd.ZstdInputStream;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,28 @@ import java.util.Optional;
  * §10). A file is never loaded whole: it is decoded and read line by line, each line bounded in length (a longer line
  * is discarded and counted as skipped), and mapped incrementally keeping only the newest {@value #MAX_MESSAGES}
  * messages, so heap use is bounded by the cap and the line limit, not by the file size. Thread-safe and stateless.
+ *
+ * <p><b>zstd in a native image.</b> The decoder is aircompressor's pure-Java one: no JNI library to ship or load, which
+ * rules out {@code zstd-jni} (and Apache commons-compress, whose {@code ZstdCompressorInputStream} delegates to it).
+ * aircompressor 0.27 (also 2.0.x, the same {@code io.airlift.compress.zstd} code; the {@code MemorySegment} rewrite
+ * needs Java 22) reaches memory through {@code sun.misc.Unsafe}, in ways GraalVM/Mandrel support:
+ * <ul>
+ * <li>its {@code UnsafeUtil} static initialiser reads {@code Unsafe.theUnsafe} and computes
+ * {@code objectFieldOffset(Buffer.class.getDeclaredField("address"))}. The class is initialised at run time in the
+ * image (the native build's {@code target/native-sources/native-image.args} carry no {@code --initialize-at-build-time}),
+ * so the offset is the image's own, not one baked in from the build JVM; the two fields are registered for reflection
+ * below, so both lookups succeed at run time even where GraalVM's constant folding of reflective lookups does not
+ * apply (a field registered for reflection is also registered for unsafe access);</li>
+ * <li>every other use ({@code getByte/getShort/getInt/getLong}, {@code put*}, {@code copyMemory}) addresses heap
+ * {@code byte[]} through {@code Unsafe.ARRAY_BYTE_BASE_OFFSET}, a JDK constant that native-image recomputes for its
+ * own array layout;</li>
+ * <li>{@code Buffer.address} itself is used only for direct {@code ByteBuffer}s, which the stream decoder never
+ * gets.</li>
+ * </ul>
+ * Proved by {@code dev.tether.it.ServiceIT#importsACompressedCodexRollout}, which imports a {@code .jsonl.zst} rollout
+ * through the packaged application: the JVM jar here, the native executable under {@code ./mvnw verify -Dnative}.
  */
+@RegisterForReflection(classNames = {"sun.misc.Unsafe", "java.nio.Buffer"}, methods = false)
 public final class RolloutReader {
 
     /** Messages kept per import (spec §12, "Codex import cap"). */

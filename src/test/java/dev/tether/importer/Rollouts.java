@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Hand-written rollout fixtures for tests: the spec §10.6 example and line builders. */
-final class Rollouts {
+public final class Rollouts {
 
-    static final String EXAMPLE_ID = "0199e3c1-4b2a-7d10-b6e2-5f0a9c7d3e18";
-    static final String EXAMPLE_FILE = "sessions/2026/10/14/rollout-2026-10-14T08-41-05-" + EXAMPLE_ID + ".jsonl";
+    public static final String EXAMPLE_ID = "0199e3c1-4b2a-7d10-b6e2-5f0a9c7d3e18";
+    public static final String EXAMPLE_FILE = "sessions/2026/10/14/rollout-2026-10-14T08-41-05-" + EXAMPLE_ID + ".jsonl";
 
     /** The 12 lines of spec §10.6; line 10 is cut off mid-object. {@code /srv/work/ledger} is replaced by {@code cwd}. */
-    static String example(String cwd) {
+    public static String example(String cwd) {
         return """
                 {"timestamp":"2026-10-14T08:41:05.812Z","type":"session_meta","payload":{"id":"0199e3c1-4b2a-7d10-b6e2-5f0a9c7d3e18","timestamp":"2026-10-14T08:41:05.790Z","cwd":"/srv/work/ledger","originator":"codex_exec","cli_version":"0.121.0","source":"cli","model_provider":"openai","git":{"branch":"main"}}}
                 {"timestamp":"2026-10-14T08:41:05.820Z","type":"response_item","payload":{"type":"message","role":"developer","content":[{"type":"input_text","text":"<permissions instructions>Sandbox: workspace-write. Network: off.</permissions instructions>"}]}}

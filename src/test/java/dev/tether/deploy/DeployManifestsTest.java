@@ -304,7 +304,7 @@ class DeployManifestsTest {
         try (Stream<Path> files = Files.list(DOCKER)) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("Dockerfile"))
                     .filter(f -> !f.toString().endsWith(".dockerignore")).toList()) {
-                for (String line : Files.readAllLines(file)) {
+                for (String line : Files.readString(file).replace("\\\n", " ").split("\n")) {
                     if (line.startsWith("ENV ")) {
                         Matcher m = name.matcher(line);
                         while (m.find()) {

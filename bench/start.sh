@@ -78,32 +78,38 @@ run_once() {
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
   m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%g (%g–%g)", m, v[1], v[NR] }'; }
 
-ROWS=()
-measure() { # <label> <command shown> <run_once args…>
-  local label=$1 shown=$2; shift 2
-  local ready=() started=() rr=() ri=() r
-  for _ in $(seq "$RUNS"); do
-    local line
-    line=$(run_once "$@") || exit 1
-    read -r -a r <<<"$line"
-    ready+=("${r[0]}"); started+=("${r[1]}"); rr+=("${r[2]}"); ri+=("${r[3]}")
-    echo "$label: ready ${r[0]} ms, started in ${r[1]} ms, RSS ${r[2]} MB, idle ${r[3]} MB" >&2
-  done
-  ROWS+=("| $label | \`$shown\` | $(stats "${ready[@]}") | $(stats "${started[@]}") | $(stats "${rr[@]}") | $(stats "${ri[@]}") |")
-}
-
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-measure "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar" jar "$JDK17/bin/java"
-measure "JDK 25" "java -jar quarkus-run.jar" "$OUT/fast-jar" jar "$JDK25/bin/java"
-measure "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quarkus-run.jar" "$OUT/aot-jar" jar \
-  "$JDK25/bin/java" -XX:AOTMode=on -XX:AOTCache=app.aot
+# Variants: label, command shown, run_once arguments (one string, split on spaces; paths have none).
+LABELS=() SHOWN=() ARGS=()
+variant() { LABELS+=("$1"); SHOWN+=("$2"); ARGS+=("$3"); }
+variant "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK17/bin/java"
+variant "JDK 25" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK25/bin/java"
+variant "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quarkus-run.jar" \
+  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot"
 NATIVE_NOTE=""
 runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
 if [ -n "$runner" ]; then
-  measure "native" "./$(basename "$runner")" "$(dirname "$runner")" native "./$(basename "$runner")"
+  variant "native" "./$(basename "$runner")" "$(dirname "$runner") native ./$(basename "$runner")"
 else
   NATIVE_NOTE="Native: skipped, no \`target/*-runner\` was built on this machine (no GraalVM/Mandrel here; see README, \"Native build and deployment\")."
 fi
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# Round robin (one run of each variant per round), so that the changing load of a shared machine hits every variant alike.
+declare -A READY STARTED RSS_READY RSS_IDLE
+for round in $(seq "$RUNS"); do
+  for i in "${!LABELS[@]}"; do
+    # shellcheck disable=SC2086
+    line=$(run_once ${ARGS[$i]}) || exit 1
+    read -r -a r <<<"$line"
+    READY[$i]+="${r[0]} "; STARTED[$i]+="${r[1]} "; RSS_READY[$i]+="${r[2]} "; RSS_IDLE[$i]+="${r[3]} "
+    echo "round $round, ${LABELS[$i]}: ready ${r[0]} ms, started in ${r[1]} ms, RSS ${r[2]} MB, idle ${r[3]} MB" >&2
+  done
+done
+ROWS=()
+for i in "${!LABELS[@]}"; do
+  # shellcheck disable=SC2086
+  ROWS+=("| ${LABELS[$i]} | \`${SHOWN[$i]}\` | $(stats ${READY[$i]}) | $(stats ${STARTED[$i]}) | $(stats ${RSS_READY[$i]}) | $(stats ${RSS_IDLE[$i]}) |")
+done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 SECTION=$(mktemp)
@@ -111,7 +117,7 @@ SECTION=$(mktemp)
   echo "<!-- bench/start.sh writes from here -->"
   echo "Time from process launch until \`GET /q/health/ready\` answers 200 (polled with curl every ~5 ms), Quarkus' own"
   echo "\"started in\", and resident memory (VmRSS from \`/proc/<pid>/status\`) when ready and after 2 s idle; median"
-  echo "(min–max) of $RUNS runs per variant, each with a fresh data dir and workspace root, a free port on 127.0.0.1,"
+  echo "(min–max) of $RUNS runs per variant, run round robin, each with a fresh data dir and workspace root, a free port on 127.0.0.1,"
   echo "empty store, default JVM ergonomics${JAVA_OPTS:+ plus \`$JAVA_OPTS\`}. The JVM variants run from the package directory"
   echo "(\`target/quarkus-app\`, copied with its timestamps to \`target/bench-start/\`)."
   echo

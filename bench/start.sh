@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Start-up benchmark (docs/BENCHMARKS.md, "Start-up"): time from process launch until GET /q/health/ready answers 200,
+# Quarkus' own "started in", and resident memory (VmRSS) at ready and after 2 s idle; median, min and max of N runs
+# (default 5) for JDK 17, JDK 25, JDK 25 + Leyden AOT cache, and the native runner when target/*-runner exists.
+# Usage: bench/start.sh [runs]
+# Env: JDK17, JDK25 (JDK homes), BUILD=0 to reuse target/bench-start/{fast-jar,aot-jar} from an earlier run,
+#      OFFLINE= to let Maven download, AOT_ITS (the @QuarkusIntegrationTest classes that train the cache),
+#      JAVA_OPTS (extra JVM flags for every JVM variant), WRITE=0 to print the section without editing the doc.
+# Each run gets a fresh data dir and workspace root, a free port on 127.0.0.1, and is stopped with SIGTERM. Readiness
+# needs a configured provider: a placeholder OpenAI key is passed (nothing calls the model here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+JDK17=${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+OFFLINE=${OFFLINE--o}
+AOT_ITS=${AOT_ITS:-AotTrainingSmokeIT}
+JAVA_OPTS=${JAVA_OPTS:-}
+OUT=target/bench-start
+DOC=docs/BENCHMARKS.md
+
+if [ "${BUILD:-1}" = 1 ]; then
+  rm -rf "$OUT" && mkdir -p "$OUT"
+  echo "building the fast-jar with JDK 17" >&2
+  JAVA_HOME=$JDK17 ./mvnw -B $OFFLINE -q package -DskipTests
+  cp -a target/quarkus-app "$OUT/fast-jar"
+  echo "building the aot-jar and training its AOT cache with JDK 25 ($AOT_ITS)" >&2
+  JAVA_HOME=$JDK25 ./mvnw -B $OFFLINE -q verify -Paot -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test="$AOT_ITS"
+  # cp -a keeps the jars' timestamps, which the AOT cache checks
+  cp -a target/quarkus-app "$OUT/aot-jar"
+fi
+test -f "$OUT/aot-jar/app.aot" || { echo "$OUT/aot-jar/app.aot is missing" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+# run_once <dir> <kind: jar|native> <exe> [jvm flags…]: prints "ready_ms started_ms rss_ready_mb rss_idle_mb"
+run_once() {
+  local dir=$1 kind=$2 exe=$3; shift 3
+  local tmp port pid t0 t1 code started
+  tmp=$(mktemp -d)
+  mkdir -p "$tmp/data" "$tmp/ws"
+  port=$(free_port)
+  local props=(-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dtether.data-dir="$tmp/data"
+    -Dtether.workspace.root="$tmp/ws" -Dtether.providers.openai.api-key=bench-placeholder-not-a-key)
+  t0=$(now_ms)
+  if [ "$kind" = jar ]; then
+    # shellcheck disable=SC2086
+    (cd "$dir" && exec "$exe" $JAVA_OPTS "$@" "${props[@]}" -jar quarkus-run.jar >"$tmp/log" 2>&1) &
+  else
+    (cd "$dir" && exec "$exe" "${props[@]}" >"$tmp/log" 2>&1) &
+  fi
+  pid=$!
+  while :; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/q/health/ready" || true)
+    [ "$code" = 200 ] && break
+    if ! kill -0 "$pid" 2>/dev/null; then echo "the app exited while starting:" >&2; cat "$tmp/log" >&2; exit 1; fi
+    if [ $(( $(now_ms) - t0 )) -gt 60000 ]; then echo "not ready within 60 s" >&2; kill "$pid"; exit 1; fi
+    sleep 0.005
+  done
+  t1=$(now_ms)
+  local rss_ready rss_idle
+  rss_ready=$(rss_mb "$pid")
+  sleep 2
+  rss_idle=$(rss_mb "$pid")
+  kill -TERM "$pid"
+  wait "$pid" || true
+  started=$(grep -o 'started in [0-9.]*s' "$tmp/log" | head -1 | tr -dc '0-9.')
+  # a JVM variant that should use the AOT cache must not have warned about it (-XX:AOTMode=on fails outright)
+  if grep -q '\[aot\]' "$tmp/log"; then echo "AOT cache messages:" >&2; grep '\[aot\]' "$tmp/log" >&2; fi
+  rm -rf "$tmp"
+  echo "$(( t1 - t0 )) $(awk -v s="$started" 'BEGIN { printf "%.0f", s * 1000 }') $rss_ready $rss_idle"
+}
+
+# stats <values…>: "median (min–max)"
+stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%g (%g–%g)", m, v[1], v[NR] }'; }
+
+# Variants: label, command shown, run_once arguments (one string, split on spaces; paths have none).
+LABELS=() SHOWN=() ARGS=()
+variant() { LABELS+=("$1"); SHOWN+=("$2"); ARGS+=("$3"); }
+variant "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK17/bin/java"
+variant "JDK 25" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK25/bin/java"
+variant "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quarkus-run.jar" \
+  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot"
+NATIVE_NOTE=""
+runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
+if [ -n "$runner" ]; then
+  variant "native" "./$(basename "$runner")" "$(dirname "$runner") native ./$(basename "$runner")"
+else
+  NATIVE_NOTE="Native: skipped, no \`target/*-runner\` was built on this machine (no GraalVM/Mandrel here; see README, \"Native build and deployment\")."
+fi
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# Round robin (one run of each variant per round), so that the changing load of a shared machine hits every variant alike.
+declare -A READY STARTED RSS_READY RSS_IDLE
+for round in $(seq "$RUNS"); do
+  for i in "${!LABELS[@]}"; do
+    # shellcheck disable=SC2086
+    line=$(run_once ${ARGS[$i]}) || exit 1
+    read -r -a r <<<"$line"
+    READY[$i]+="${r[0]} "; STARTED[$i]+="${r[1]} "; RSS_READY[$i]+="${r[2]} "; RSS_IDLE[$i]+="${r[3]} "
+    echo "round $round, ${LABELS[$i]}: ready ${r[0]} ms, started in ${r[1]} ms, RSS ${r[2]} MB, idle ${r[3]} MB" >&2
+  done
+done
+ROWS=()
+for i in "${!LABELS[@]}"; do
+  # shellcheck disable=SC2086
+  ROWS+=("| ${LABELS[$i]} | \`${SHOWN[$i]}\` | $(stats ${READY[$i]}) | $(stats ${STARTED[$i]}) | $(stats ${RSS_READY[$i]}) | $(stats ${RSS_IDLE[$i]}) |")
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+SECTION=$(mktemp)
+{
+  echo "<!-- bench/start.sh writes from here -->"
+  echo "Time from process launch until \`GET /q/health/ready\` answers 200 (polled with curl every ~5 ms), Quarkus' own"
+  echo "\"started in\", and resident memory (VmRSS from \`/proc/<pid>/status\`) when ready and after 2 s idle; median"
+  echo "(min–max) of $RUNS runs per variant, run round robin, each with a fresh data dir and workspace root, a free port on 127.0.0.1,"
+  echo "empty store, default JVM ergonomics${JAVA_OPTS:+ plus \`$JAVA_OPTS\`}. The JVM variants run from the package directory"
+  echo "(\`target/quarkus-app\`, copied with its timestamps to \`target/bench-start/\`)."
+  echo
+  echo "Command: \`bench/start.sh $RUNS\` (builds the fast-jar with JDK 17 and the aot-jar with \`-Paot\` on JDK 25, the cache"
+  echo "trained by \`$AOT_ITS\`)."
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
+  echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; shared with other builds: load average $LOAD_BEFORE before, $LOAD_AFTER after."
+  echo "JDK 17: $("$JDK17/bin/java" -version 2>&1 | head -1). JDK 25: $("$JDK25/bin/java" -version 2>&1 | sed -n 2p)."
+  echo
+  echo "| variant | command | start → ready, ms | \"started in\", ms | RSS at ready, MB | RSS idle (ready + 2 s), MB |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  if [ -n "$NATIVE_NOTE" ]; then echo; echo "$NATIVE_NOTE"; fi
+  echo "<!-- bench/start.sh writes up to here -->"
+} >"$SECTION"
+cat "$SECTION"
+
+if [ "${WRITE:-1}" = 1 ]; then
+  # replace the generated block of the "## Start-up" section, or append the section; text around it stays
+  awk -v sec="$SECTION" '
+    BEGIN { while ((getline l < sec) > 0) body = body l "\n" }
+    /^<!-- bench\/start.sh writes from here -->$/ { printf "%s", body; skip = 1; done = 1; next }
+    skip { if ($0 ~ /^<!-- bench\/start.sh writes up to here -->$/) skip = 0; next }
+    { print }
+    END { if (!done) printf "\n## Start-up\n\n%s", body }' "$DOC" >"$DOC.tmp"
+  mv "$DOC.tmp" "$DOC"
+fi
+rm -f "$SECTION"

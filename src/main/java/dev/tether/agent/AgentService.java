@@ -68,6 +68,7 @@ public class AgentService {
     private final LoopMetrics loopMetrics;
     private final WorkspaceRoot workspaceRoot;
     private final ContextChangeHook contextChanges;
+    private final SessionWriting writing;
     private final AtomicInteger active = new AtomicInteger();
     private final ExecutorService turnThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tether-turn");
@@ -78,7 +79,9 @@ public class AgentService {
     public AgentService(SessionStore store, ModelResolver models, TurnRegistry turns, SessionBuses buses,
                         TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
                         ToolRegistry tools, ToolCallExecutor executor, SystemPrompts prompts, JournalSinks sinks,
-                        MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges) {
+                        MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges,
+                        SessionWriting writing) {
+        this.writing = writing;
         this.workspaceRoot = workspaceRoot;
         this.contextChanges = contextChanges;
         this.sinks = sinks;
@@ -194,29 +197,21 @@ public class AgentService {
      * its events durably and adding the summary call's usage to the session.
      */
     public DerivedContext compactNow(String sessionId) {
-        SessionIds.require(sessionId);
-        if (!store.exists(sessionId)) {
-            throw new SessionNotFoundException(sessionId);
-        }
-        try (TurnRegistry.Turn turn = turns.begin(sessionId, false)) {
-            SessionBus bus = buses.bus(sessionId);
-            try (SessionWriter writer = store.openWriter(sessionId);
-                 SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
-                Session session = writer.current();
-                ResolvedModel model = models.resolve(session.metadata().model());
-                TurnEmitter emitter = new TurnEmitter(bus, loopMetrics);
-                DerivedContext derived = context.compactNow(new DeriveRequest(session.id(), session.messages(),
-                        prompts.forAgent(session.agent(), session.metadata().directory()), toolDefinitions(),
-                        model.selector(), session.metadata(), false, CompactionReason.MANUAL, emitter,
-                        turn.cancellation(), UsageSink.NONE));
-                Session now = writer.current();
-                writer.updateMeta(now.title(), now.metadata(), now.usage().plus(emitter.usage()), null);
-                if (TurnRunner.committed(derived)) {
-                    contextChanges.apply(writer, emitter, ContextChange.COMPACTION);
-                }
-                return derived;
+        return writing.run(sessionId, (SessionWriting.Work<DerivedContext>) (writer, bus, cancellation) -> {
+            Session session = writer.current();
+            ResolvedModel model = models.resolve(session.metadata().model());
+            TurnEmitter emitter = new TurnEmitter(bus, loopMetrics);
+            DerivedContext derived = context.compactNow(new DeriveRequest(session.id(), session.messages(),
+                    prompts.forAgent(session.agent(), session.metadata().directory()), toolDefinitions(),
+                    model.selector(), session.metadata(), false, CompactionReason.MANUAL, emitter, cancellation,
+                    UsageSink.NONE));
+            Session now = writer.current();
+            writer.updateMeta(now.title(), now.metadata(), now.usage().plus(emitter.usage()), null);
+            if (TurnRunner.committed(derived)) {
+                contextChanges.apply(writer, emitter, ContextChange.COMPACTION);
             }
-        }
+            return derived;
+        });
     }
 
     /** {@code maxSteps}: the prompt's own limit, or {@code null} to use the session's (else the default) at start. */

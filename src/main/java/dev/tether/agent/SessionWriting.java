@@ -1,9 +1,9 @@
 package dev.tether.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.event.SessionBus;
 import dev.tether.event.SessionBuses;
-import dev.tether.event.journal.JournalSink;
+import dev.tether.event.journal.JournalSinks;
+import dev.tether.session.Cancellation;
 import dev.tether.session.SessionIds;
 import dev.tether.session.SessionNotFoundException;
 import dev.tether.session.store.SessionStore;
@@ -21,17 +21,28 @@ public class SessionWriting {
     private final SessionStore store;
     private final TurnRegistry turns;
     private final SessionBuses buses;
-    private final ObjectMapper mapper;
+    private final JournalSinks sinks;
 
-    public SessionWriting(SessionStore store, TurnRegistry turns, SessionBuses buses, ObjectMapper mapper) {
+    public SessionWriting(SessionStore store, TurnRegistry turns, SessionBuses buses, JournalSinks sinks) {
         this.store = store;
         this.turns = turns;
         this.buses = buses;
-        this.mapper = mapper;
+        this.sinks = sinks;
+    }
+
+    /** What runs as the writer: the store writer, the bus, and the slot's cancellation (an abort reaches it). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T apply(SessionWriter writer, SessionBus bus, Cancellation cancellation);
     }
 
     /** Runs {@code work} with the writer and the bus (durable events are journaled through that writer). */
     public <T> T run(String sessionId, BiFunction<SessionWriter, SessionBus, T> work) {
+        return run(sessionId, (Work<T>) (writer, bus, cancellation) -> work.apply(writer, bus));
+    }
+
+    /** As {@link #run(String, BiFunction)}, for work that must stop when the session's writer is aborted. */
+    public <T> T run(String sessionId, Work<T> work) {
         SessionIds.require(sessionId);
         if (!store.exists(sessionId)) {
             throw new SessionNotFoundException(sessionId);
@@ -39,8 +50,8 @@ public class SessionWriting {
         try (TurnRegistry.Turn slot = turns.begin(sessionId, false);
              SessionWriter writer = store.openWriter(sessionId)) {
             SessionBus bus = buses.bus(sessionId);
-            try (SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
-                return work.apply(writer, bus);
+            try (SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
+                return work.apply(writer, bus, slot.cancellation());
             }
         }
     }

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * <p>Wiring a turn: whoever opens the session's writer attaches a sink bound to it for as long as it is open:
  * <pre>{@code
  * try (SessionWriter writer = store.openWriter(id);
- *      SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+ *      SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
  *     loop.run(..., bus);
  * }
  * }</pre>

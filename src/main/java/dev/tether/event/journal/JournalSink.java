@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * Records durable events in the session's journal through its open {@link SessionWriter} (fsynced before it
  * returns); the journal sequence is the event's SSE {@code id}. Valid while the writer is open: attach it to the bus
- * for exactly that time ({@code bus.attachSink(new JournalSink(writer, mapper))}).
+ * for exactly that time (through {@link JournalSinks#bindTo}).
  */
 public final class JournalSink implements DurableSink {
 

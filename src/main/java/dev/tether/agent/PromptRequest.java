@@ -2,8 +2,6 @@ package dev.tether.agent;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
@@ -11,7 +9,6 @@ import java.util.List;
  * A prompt (spec §3.1): the user message, optional images, model override, step limit, and what to do when a turn
  * is already running ({@code reject} → 409, {@code queue} → start after it, in submission order).
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RegisterForReflection
 public record PromptRequest(String message, List<ImageAttachment> images, String model, Integer maxSteps,
@@ -35,7 +32,6 @@ public record PromptRequest(String message, List<ImageAttachment> images, String
     }
 
     /** An image attachment (spec §2.5): a base64 data URL and an optional media type. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
     public record ImageAttachment(String dataUrl, String mimeType) {

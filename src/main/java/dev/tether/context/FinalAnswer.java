@@ -10,16 +10,15 @@ import java.util.Optional;
 final class FinalAnswer {
 
     static final String TOOL = "FINAL";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FinalAnswer() {
     }
 
-    /** The final answer of a root-model reply, if it has one (tool call first, then text). */
-    static Optional<String> of(Message reply) {
+    /** The final answer of a root-model reply, if it has one (tool call first, then text); {@code json} parses it. */
+    static Optional<String> of(ObjectMapper json, Message reply) {
         for (ContentPart.ToolCall call : reply.toolCalls()) {
             if (TOOL.equalsIgnoreCase(call.name())) {
-                return Optional.of(argument(call.arguments()));
+                return Optional.of(argument(json, call.arguments()));
             }
         }
         return inText(reply.text());
@@ -81,9 +80,9 @@ final class FinalAnswer {
         return -1;
     }
 
-    private static String argument(String arguments) {
+    private static String argument(ObjectMapper json, String arguments) {
         try {
-            JsonNode node = JSON.readTree(arguments);
+            JsonNode node = json.readTree(arguments);
             if (node != null && node.isObject() && node.has("answer")) {
                 JsonNode a = node.get("answer");
                 return a.isTextual() ? a.asText() : a.toString();

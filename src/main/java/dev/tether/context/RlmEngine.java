@@ -2,7 +2,9 @@ package dev.tether.context;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.config.Json;
 import dev.tether.event.EventEmitter;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
@@ -53,7 +55,6 @@ public class RlmEngine {
             + "state; recent actions and their results; files touched; exact errors, commands and identifiers that "
             + "matter; open tasks; next steps. Be specific and complete; output only the briefing.";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<ToolDefinition> TOOLS = tools();
 
     /**
@@ -92,17 +93,27 @@ public class RlmEngine {
     private final ContextWindows windows;
     private final AuxiliaryCaller caller;
     private final ContextMetrics metrics;
+    /** Reads the models' tool-call arguments: {@link Json#internal}, lenient like any JSON of other writers. */
+    private final ObjectMapper json;
 
     @Inject
-    public RlmEngine(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, MeterRegistry registry) {
-        this(resolver, windows, caller, new ContextMetrics(registry));
+    public RlmEngine(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, MeterRegistry registry,
+                     ObjectMapper json) {
+        this(resolver, windows, caller, new ContextMetrics(registry), json);
     }
 
-    RlmEngine(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, ContextMetrics metrics) {
+    /** Built without CDI: the service's mapper ({@link Json#mapper()}). */
+    public RlmEngine(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, MeterRegistry registry) {
+        this(resolver, windows, caller, registry, Json.mapper());
+    }
+
+    RlmEngine(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, ContextMetrics metrics,
+              ObjectMapper json) {
         this.resolver = resolver;
         this.windows = windows;
         this.caller = caller;
         this.metrics = metrics;
+        this.json = Json.internal(json);
     }
 
     // ---------------------------------------------------------------- routing (§7.2)
@@ -229,7 +240,7 @@ public class RlmEngine {
             if (reply == null) {
                 reply = Message.assistantText("");
             }
-            var fin = FinalAnswer.of(reply);
+            var fin = FinalAnswer.of(json, reply);
             if (fin.isPresent()) {
                 answer = fin.get();
                 emitter.emit(new SessionEvent.RlmProgress(req.traceId(), iterations, max, "finalizing"));
@@ -372,10 +383,10 @@ public class RlmEngine {
 
     // ---------------------------------------------------------------- tools
 
-    private static String executeTool(ContentPart.ToolCall call, String[] lines) {
+    private String executeTool(ContentPart.ToolCall call, String[] lines) {
         JsonNode args;
         try {
-            args = JSON.readTree(call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments());
+            args = json.readTree(call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments());
         } catch (Exception e) {
             return "Invalid arguments for " + call.name() + ": " + e.getMessage();
         }
@@ -456,7 +467,7 @@ public class RlmEngine {
             }
             JsonNode args;
             try {
-                args = JSON.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
+                args = json.readTree(arguments == null || arguments.isBlank() ? "{}" : arguments);
             } catch (Exception e) {
                 return "Invalid arguments for rlm_subcall: " + e.getMessage();
             }
@@ -553,7 +564,7 @@ public class RlmEngine {
     }
 
     private static ToolDefinition tool(String name, String description, String... props) {
-        ObjectNode schema = JSON.createObjectNode();
+        ObjectNode schema = JsonNodeFactory.instance.objectNode();
         schema.put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         var required = schema.putArray("required");

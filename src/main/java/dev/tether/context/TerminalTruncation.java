@@ -1,7 +1,6 @@
 package dev.tether.context;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.provider.ToolDefinition;
 import dev.tether.session.ContentPart;
@@ -23,7 +22,6 @@ public final class TerminalTruncation {
     static final long EMERGENCY_CAP = 1024;
     static final String MARKER = "[CONTEXT TRUNCATED]";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param messages      the derived context (marker first when one was added)
@@ -104,14 +102,10 @@ public final class TerminalTruncation {
         } else if (p instanceof ContentPart.Thinking th) {
             return new ContentPart.Thinking(shrink(th.text(), cap, "thinking"), th.signature());
         } else if (p instanceof ContentPart.ToolCall c && Utf8.bytes(c.arguments()) > cap) {
-            ObjectNode node = JSON.createObjectNode();
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
             node.put("truncated_arguments", shrink(c.arguments(), cap, "tool call arguments"));
             node.put("original_bytes", Utf8.bytes(c.arguments()));
-            try {
-                return new ContentPart.ToolCall(c.id(), c.name(), JSON.writeValueAsString(node));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            return new ContentPart.ToolCall(c.id(), c.name(), node.toString()); // a tree's toString is its compact JSON
         }
         return p; // images and files are untouched
     }

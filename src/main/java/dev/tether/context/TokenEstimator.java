@@ -1,7 +1,6 @@
 package dev.tether.context;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.provider.ToolDefinition;
 import dev.tether.session.ContentPart;
@@ -18,7 +17,6 @@ public final class TokenEstimator {
     public static final long IMAGE_TOKENS = 2000;
 
     // a private mapper with default settings: the serialization of a tool definition must not depend on app config
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TokenEstimator() {
     }
@@ -93,15 +91,11 @@ public final class TokenEstimator {
 
     /** Estimate of one tool definition: the JSON serialization of {@code {name, description, parameters}}. */
     public static long estimate(ToolDefinition tool) {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("name", tool.name());
         node.put("description", tool.description());
         node.set("parameters", tool.parameters());
-        try {
-            return estimate(JSON.writeValueAsString(node));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("tool definition is not serializable", e);
-        }
+        return estimate(node.toString()); // a tree's toString is its compact JSON
     }
 
     /** Estimate of the tool definitions of a request. */

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tether.session.SessionResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -89,7 +87,6 @@ public sealed interface SessionEvent {
     }
 
     /** Before every provider request: its estimated size against the effective budget. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"source", "model", "request_tokens", "budget"})
     record TokenEstimate(TokenSource source, String model, long requestTokens, long budget) implements SessionEvent {
         public boolean isDurable() { return false; }
@@ -106,7 +103,6 @@ public sealed interface SessionEvent {
     }
 
     /** After every successful provider call, of any source. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"source", "model", "prompt_tokens", "completion_tokens", "cache_read_tokens",
             "cache_write_tokens", "duration_ms"})
     record TokenUsage(TokenSource source, String model, long promptTokens, long completionTokens, Long cacheReadTokens,
@@ -121,14 +117,12 @@ public sealed interface SessionEvent {
     }
 
     /** Once per step after its completion succeeded; the duration includes retries and restarts. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"prompt_tokens", "completion_tokens", "duration_ms", "model"})
     record UsageReport(long promptTokens, long completionTokens, long durationMs, String model) implements SessionEvent {
         public boolean isDurable() { return true; }
     }
 
     /** Brackets a retry wait: {@code active=true} with the delay and reason, then {@code active=false}. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"active", "delay_ms", "reason"})
     record PlayBreak(boolean active, Long delayMs, String reason) implements SessionEvent {
@@ -136,42 +130,36 @@ public sealed interface SessionEvent {
     }
 
     /** A stream restart; clients reset any partial text they display. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"attempt", "max_restarts", "reason"})
     record StreamRetry(int attempt, int maxRestarts, String reason) implements SessionEvent {
         public boolean isDurable() { return false; }
     }
 
     /** A tool call is about to run (arguments capped at 4096 bytes). */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"tool_call_id", "name", "arguments"})
     record ToolCallStart(String toolCallId, String name, String arguments) implements SessionEvent {
         public boolean isDurable() { return true; }
     }
 
     /** Every 10 s while a tool runs. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"tool_call_id", "name", "elapsed_secs"})
     record ToolHeartbeat(String toolCallId, String name, long elapsedSecs) implements SessionEvent {
         public boolean isDurable() { return false; }
     }
 
     /** Live output of a streaming tool. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"tool_call_id", "name", "stream", "chunk"})
     record ToolOutputChunk(String toolCallId, String name, String stream, String chunk) implements SessionEvent {
         public boolean isDurable() { return false; }
     }
 
     /** A tool returned non-empty metadata. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"tool_call_id", "name", "metadata"})
     record ToolCallMetadata(String toolCallId, String name, JsonNode metadata) implements SessionEvent {
         public boolean isDurable() { return true; }
     }
 
     /** A tool call finished (raw output capped at 8192 bytes). */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"tool_call_id", "name", "output", "success", "duration_ms"})
     record ToolCallComplete(String toolCallId, String name, String output, boolean success, long durationMs)
             implements SessionEvent {
@@ -179,14 +167,12 @@ public sealed interface SessionEvent {
     }
 
     /** Start of a compaction; reason is {@code context_budget}, {@code prompt_too_long} or {@code manual}. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"trace_id", "reason", "before_tokens", "budget"})
     record CompactionStarted(String traceId, String reason, long beforeTokens, long budget) implements SessionEvent {
         public boolean isDurable() { return true; }
     }
 
     /** A compaction produced a context that fits (or a forced one finished). */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"trace_id", "strategy", "before_tokens", "after_tokens", "kept_messages"})
     record CompactionCompleted(String traceId, String strategy, long beforeTokens, long afterTokens, int keptMessages)
             implements SessionEvent {
@@ -202,7 +188,6 @@ public sealed interface SessionEvent {
     }
 
     /** The model summary failed ({@code fellBackTo = chunk_compress}) or nothing fits ({@code fellBackTo = null}). */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"trace_id", "fell_back_to", "reason", "after_tokens", "budget"})
     record CompactionFailed(String traceId, @JsonInclude(JsonInclude.Include.ALWAYS) String fellBackTo, String reason,
                             long afterTokens, long budget) implements SessionEvent {
@@ -210,7 +195,6 @@ public sealed interface SessionEvent {
     }
 
     /** Terminal truncation ran. {@code archiveRef} is always null here. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"trace_id", "dropped_tokens", "kept_messages", "archive_ref"})
     record ContextTruncated(String traceId, long droppedTokens, int keptMessages,
                             @JsonInclude(JsonInclude.Include.ALWAYS) String archiveRef) implements SessionEvent {
@@ -218,14 +202,12 @@ public sealed interface SessionEvent {
     }
 
     /** RLM progress: status {@code started}, {@code iterating}, {@code subcall} or {@code finalizing}. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"trace_id", "iteration", "max_iterations", "status"})
     record RlmProgress(String traceId, int iteration, int maxIterations, String status) implements SessionEvent {
         public boolean isDurable() { return false; }
     }
 
     /** An RLM run ended: outcome {@code converged}, {@code exhausted}, {@code failed} or {@code aborted}. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"trace_id", "outcome", "iterations", "subcalls", "input_tokens", "output_tokens", "elapsed_ms",
             "reason", "root_model", "subcall_model_used"})
     record RlmComplete(String traceId, String outcome, int iterations, int subcalls, long inputTokens,
@@ -236,7 +218,6 @@ public sealed interface SessionEvent {
     }
 
     /** The requested sub-call model could not be resolved; the root model is used. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"requested_model", "fallback_model", "reason"})
     record RlmSubcallFallback(String requestedModel, String fallbackModel, String reason) implements SessionEvent {
         public boolean isDurable() { return true; }
@@ -247,7 +228,6 @@ public sealed interface SessionEvent {
      * {@code title_cleared}; {@code title} (may be null) and {@code updated_at} are the session's values after it, so
      * followers can refresh a listing without reloading the session.
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"reason", "title", "updated_at"})
     record ContextChanged(String reason, @JsonInclude(JsonInclude.Include.ALWAYS) String title, String updatedAt)
             implements SessionEvent {

@@ -1,13 +1,10 @@
 package dev.tether.importer;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** One file of an import report (spec §10.5); {@code session_id} and {@code error} may be {@code null}. */
 @JsonPropertyOrder({"path", "session_id", "outcome", "lines_parsed", "lines_skipped", "messages_dropped", "error"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 public record FileReport(String path, String sessionId, ImportOutcome outcome, long linesParsed, long linesSkipped,
                          long messagesDropped, String error) {

@@ -2,8 +2,6 @@ package dev.tether.importer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
@@ -12,7 +10,6 @@ import java.util.List;
  * {@code skipped} the others. {@code session_id} is present only for an import by id, naming the stored session.
  */
 @JsonPropertyOrder({"imported", "skipped", "files", "session_id"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 public record ImportReport(int imported, int skipped, List<FileReport> files,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String sessionId) {

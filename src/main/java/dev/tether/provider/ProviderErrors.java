@@ -25,7 +25,6 @@ import java.util.function.Function;
  */
 public final class ProviderErrors {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Set<String> CONTEXT_CODES = Set.of("context_length_exceeded");
     private static final String[] CONTEXT_PHRASES = {"prompt is too long", "context length", "maximum context",
@@ -79,11 +78,12 @@ public final class ProviderErrors {
      * A non-2xx response: parses the vendor error body (OpenAI {@code {"error":{message,type,code}}}, Anthropic
      * {@code {"type":"error","error":{type,message}}}, or a bare string) and the server delay.
      *
+     * @param json   the provider's mapper, to parse the body
      * @param header case-insensitive lookup of a response header, returning null when absent
      */
-    public static ProviderException fromResponse(String provider, int status, Function<String, String> header,
-                                                 String body) {
-        VendorError err = parseBody(body);
+    public static ProviderException fromResponse(ObjectMapper json, String provider, int status,
+                                                 Function<String, String> header, String body) {
+        VendorError err = parseBody(json, body);
         String message = err.message() != null && !err.message().isBlank() ? err.message()
                 : "HTTP " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body.strip(), 300));
         Kind kind = classify(status, err.code(), err.type(), message);
@@ -203,13 +203,13 @@ public final class ProviderErrors {
     record VendorError(String type, String code, String message, Double retryAfterSeconds) {
     }
 
-    static VendorError parseBody(String body) {
+    static VendorError parseBody(ObjectMapper json, String body) {
         if (body == null || body.isBlank()) {
             return new VendorError(null, null, null, null);
         }
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = json.readTree(body);
         } catch (IOException notJson) {
             return new VendorError(null, null, abbreviate(body.strip(), 500), null);
         }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -27,7 +25,6 @@ public sealed interface ContentPart {
 
     /** Plain text of a user, assistant or developer message. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Text(String text) implements ContentPart {
         public Text {
             text = text == null ? "" : text;
@@ -37,21 +34,18 @@ public sealed interface ContentPart {
     /** An image, as a data URL or an http(s) URL. */
     @JsonPropertyOrder({"url", "mime_type"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Image(String url, String mimeType) implements ContentPart {
     }
 
     /** A reference to a file by path. */
     @JsonPropertyOrder({"path", "mime_type"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record File(String path, String mimeType) implements ContentPart {
     }
 
     /** A tool call made by the model; {@code arguments} is a string holding JSON text, never a JSON object. */
     @JsonPropertyOrder({"id", "name", "arguments"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ToolCall(String id, String name, String arguments) implements ContentPart {
         public ToolCall {
             arguments = arguments == null ? "" : arguments;
@@ -61,7 +55,6 @@ public sealed interface ContentPart {
     /** The result of one tool call; exactly one per tool message. */
     @JsonPropertyOrder({"tool_call_id", "content"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ToolResult(String toolCallId, String content) implements ContentPart {
         public ToolResult {
             content = content == null ? "" : content;
@@ -71,7 +64,6 @@ public sealed interface ContentPart {
     /** Model reasoning; {@code signature} is opaque provider data passed back unchanged. */
     @JsonPropertyOrder({"text", "signature"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Thinking(String text, String signature) implements ContentPart {
         public Thinking {
             text = text == null ? "" : text;

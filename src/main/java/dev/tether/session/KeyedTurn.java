@@ -3,9 +3,7 @@ package dev.tether.session;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
@@ -18,7 +16,6 @@ import java.time.Instant;
  * Forgotten after {@code expiresAt}.
  */
 @JsonPropertyOrder({"key", "request_hash", "first_message", "start_seq", "expires_at", "result", "result_seq"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @RegisterForReflection
 public record KeyedTurn(String key, String requestHash, int firstMessage, long startSeq,

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Per-session RLM settings (spec §2.2, §7). */
 @JsonPropertyOrder({"mode", "threshold", "max_iterations", "max_subcalls", "root_model", "subcall_model"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RlmConfig(Mode mode, double threshold, int maxIterations, int maxSubcalls, String rootModel,

@@ -2,9 +2,7 @@ package dev.tether.session;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
@@ -16,7 +14,6 @@ import java.util.UUID;
  * {@code messages} so that readers needing only the header can stop early.
  */
 @JsonPropertyOrder({"id", "title", "created_at", "updated_at", "metadata", "agent", "messages", "tool_uses", "usage"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Session(String id, String title,
@@ -65,7 +62,7 @@ public record Session(String id, String title,
     }
 
     /**
-     * The display label (§8.3). Derived, never stored: the API mapper serialises it (see {@code api/ApiJson}); the
+     * The display label (§8.3). Derived, never stored: the API mapper serialises it (see {@code config/Json}); the
      * stored format of §2.1 does not know it.
      */
     public String label() {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -13,7 +11,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * sessions without it keep the exact stored form they had before the field existed.
  */
 @JsonPropertyOrder({"directory", "model", "auto_apply_edits", "allow_network", "rlm", "context_policy", "max_steps"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionMetadata(String directory, String model, boolean autoApplyEdits, boolean allowNetwork,

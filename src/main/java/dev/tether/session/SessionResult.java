@@ -2,13 +2,10 @@ package dev.tether.session;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Outcome of one turn (spec §3.11). {@code error} is set only when {@code terminalReason} is {@code error}. */
 @JsonPropertyOrder({"text", "session_id", "terminal_reason", "steps", "usage", "error"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionResult(String text, String sessionId, TerminalReason terminalReason, int steps, Usage usage,

@@ -2,9 +2,7 @@ package dev.tether.session;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
@@ -12,7 +10,6 @@ import java.util.Comparator;
 
 /** What a listing shows of a session (spec §9); built without materialising the transcript. */
 @JsonPropertyOrder({"id", "title", "created_at", "updated_at", "message_count", "agent", "directory"})
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionSummary(String id, String title,
@@ -24,7 +21,7 @@ public record SessionSummary(String id, String title,
     public static final Comparator<SessionSummary> NEWEST_FIRST =
             Comparator.comparing(SessionSummary::updatedAt).reversed().thenComparing(SessionSummary::id);
 
-    /** The display label (§8.3); derived, serialised only by the API mapper (see {@code api/ApiJson}). */
+    /** The display label (§8.3); derived, serialised only by the API mapper (see {@code config/Json}). */
     public String label() {
         return Titles.label(title, id);
     }

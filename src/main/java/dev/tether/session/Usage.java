@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -15,7 +13,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"prompt_tokens", "completion_tokens", "total_tokens", "cache_read_tokens", "cache_write_tokens"})
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Usage(long promptTokens, long completionTokens, long totalTokens, Long cacheReadTokens,
                     Long cacheWriteTokens) {
 

@@ -1,11 +1,12 @@
 package dev.tether.tool;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.config.Json;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,13 +21,19 @@ import java.util.Map;
 @ApplicationScoped
 public class ArgumentValidator {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private final ToolRegistry registry;
+    /** The service's mapper: arguments are one JSON value, trailing content fails ({@link Json}). */
+    private final ObjectMapper json;
 
-    public ArgumentValidator(ToolRegistry registry) {
+    @Inject
+    public ArgumentValidator(ToolRegistry registry, ObjectMapper json) {
         this.registry = registry;
+        this.json = json;
+    }
+
+    /** Built without CDI: the service's mapper ({@link Json#mapper()}). */
+    public ArgumentValidator(ToolRegistry registry) {
+        this(registry, Json.mapper());
     }
 
     /** Outcome of a validation. */
@@ -50,7 +57,7 @@ public class ArgumentValidator {
         String text = arguments == null || arguments.isBlank() ? "{}" : arguments;
         JsonNode parsed;
         try {
-            parsed = JSON.readTree(text);
+            parsed = json.readTree(text);
         } catch (JsonProcessingException e) {
             return new Invalid(truncatedHint(name, e.getOriginalMessage()));
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.event.BusEvent;
 import dev.tether.event.BusEvents;
 import dev.tether.event.SessionEvent;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SseFramesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
 
     private static SessionEvent done() {
         return new SessionEvent.Done(new SessionResult("ok", "s", TerminalReason.COMPLETED, 1, null, null));

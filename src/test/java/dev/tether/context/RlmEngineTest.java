@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.config.Json;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
 import dev.tether.provider.CompletionRequest;
@@ -293,9 +294,9 @@ class RlmEngineTest {
         assertEquals("spaced", FinalAnswer.inText("FINAL( \"spaced\" )").orElseThrow());
         assertTrue(FinalAnswer.inText("FINAL(answer)").isEmpty());
         assertTrue(FinalAnswer.inText("no final here").isEmpty());
-        assertEquals("x", FinalAnswer.of(Message.of(Role.ASSISTANT, new ContentPart.Text("FINAL(\"y\")"),
+        assertEquals("x", FinalAnswer.of(Json.mapper(), Message.of(Role.ASSISTANT, new ContentPart.Text("FINAL(\"y\")"),
                 new ContentPart.ToolCall("f", "FINAL", "{\"answer\":\"x\"}"))).orElseThrow());
-        assertEquals("raw", FinalAnswer.of(Message.of(Role.ASSISTANT, new ContentPart.ToolCall("f", "FINAL", "raw")))
+        assertEquals("raw", FinalAnswer.of(Json.mapper(), Message.of(Role.ASSISTANT, new ContentPart.ToolCall("f", "FINAL", "raw")))
                 .orElseThrow());
         assertEquals("the summary", FinalAnswer.unwrap("  FINAL(\"the summary\")\n"));
         assertEquals("plain", FinalAnswer.unwrap("plain"));

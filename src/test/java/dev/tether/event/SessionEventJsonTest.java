@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tether.config.Json;
 import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
 import dev.tether.session.Usage;
@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Golden JSON of every event (spec §5.2, §5.3): exact text, key order included. The §5.3 sample lines are compared
- * verbatim. Each is checked with a plain mapper and with the service's mapper settings (global snake_case).
+ * verbatim. Each is checked with the store's view of the mapper and with the service's mapper ({@link Json}).
  */
 class SessionEventJsonTest {
 
-    private static final ObjectMapper PLAIN = new ObjectMapper();
-    private static final ObjectMapper SERVICE = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    /** The store's view (journal lines). */
+    private static final ObjectMapper PLAIN = Json.internal(Json.mapper());
+    /** The service's mapper (SSE frames). */
+    private static final ObjectMapper SERVICE = Json.mapper();
 
     private static final SessionResult RESULT = new SessionResult("Fixed.", "s1", TerminalReason.COMPLETED, 2,
             Usage.of(10, 5, null, null), null);

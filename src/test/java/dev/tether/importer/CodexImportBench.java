@@ -1,6 +1,6 @@
 package dev.tether.importer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,7 +33,7 @@ public final class CodexImportBench {
             pool.resetPeakUsage();
         }
         long start = System.nanoTime();
-        Rollout r = new RolloutReader(new ObjectMapper()).read(file, ThreadNames.none());
+        Rollout r = new RolloutReader(Json.mapper()).read(file, ThreadNames.none());
         long millis = (System.nanoTime() - start) / 1_000_000;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.session.InvalidSessionIdException;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
@@ -40,7 +41,7 @@ class CodexImporterTest {
 
     private static final String ID = Rollouts.EXAMPLE_ID;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     @TempDir
     Path tmp;

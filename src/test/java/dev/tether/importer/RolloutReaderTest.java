@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
@@ -35,7 +36,7 @@ class RolloutReaderTest {
     private static final String ID = "019a0000-0000-7000-8000-000000000001";
     private static final String T0 = "2026-10-01T10:00:00.000Z";
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
     private final RolloutReader reader = new RolloutReader(json);
 
     @TempDir

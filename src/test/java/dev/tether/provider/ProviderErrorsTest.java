@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.provider.ProviderException.Kind;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,6 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class ProviderErrorsTest {
+
+    /** What a provider parses error bodies with. */
+    private static final ObjectMapper JSON = Json.internal(Json.mapper());
 
     /** Spec §3.7 row by row: status, vendor code, vendor type, message → class. Empty cells are null. */
     @ParameterizedTest(name = "{0} {1} {2} \"{3}\" -> {4}")
@@ -79,7 +84,7 @@ class ProviderErrorsTest {
 
     @Test
     void openAiBodyParsed() {
-        ProviderException e = ProviderErrors.fromResponse("openai", 400, h -> null,
+        ProviderException e = ProviderErrors.fromResponse(JSON, "openai", 400, h -> null,
                 "{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens\","
                         + "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}");
         assertEquals(CONTEXT_LENGTH, e.kind());
@@ -90,7 +95,7 @@ class ProviderErrorsTest {
 
     @Test
     void anthropicBodyParsed() {
-        ProviderException e = ProviderErrors.fromResponse("anthropic", 529, h -> null,
+        ProviderException e = ProviderErrors.fromResponse(JSON, "anthropic", 529, h -> null,
                 "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
         assertEquals(RETRYABLE, e.kind());
         assertEquals("overloaded_error", e.vendorCode().orElseThrow());
@@ -99,7 +104,7 @@ class ProviderErrorsTest {
 
     @Test
     void nonJsonBodyKeptAsMessage() {
-        ProviderException e = ProviderErrors.fromResponse("openai", 502, h -> null, "<html>Bad gateway</html>");
+        ProviderException e = ProviderErrors.fromResponse(JSON, "openai", 502, h -> null, "<html>Bad gateway</html>");
         assertEquals(RETRYABLE, e.kind());
         assertTrue(e.getMessage().contains("Bad gateway"));
     }
@@ -124,7 +129,7 @@ class ProviderErrorsTest {
 
     @Test
     void vendorRetryAfterInBody() {
-        ProviderException e = ProviderErrors.fromResponse("openai", 429, h -> null,
+        ProviderException e = ProviderErrors.fromResponse(JSON, "openai", 429, h -> null,
                 "{\"error\":{\"message\":\"slow\",\"type\":\"requests\",\"retry_after\":4}}");
         assertEquals(Duration.ofSeconds(4), e.retryAfter().orElseThrow());
     }

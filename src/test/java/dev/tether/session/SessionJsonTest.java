@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class SessionJsonTest {
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    /** What the store reads and writes with: the §2.1 format. */
+    private final ObjectMapper mapper = Json.internal(Json.mapper());
 
     @Test
     void specExampleRoundTripsExactly() throws Exception {

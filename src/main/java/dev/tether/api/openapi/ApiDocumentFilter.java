@@ -72,7 +72,7 @@ public class ApiDocumentFilter implements OASFilter {
         dropUnreferenced(openAPI);
     }
 
-    /** The derived display label the API's JSON adds to sessions and summaries (§8.3; {@code ApiJson}). */
+    /** The derived display label the API's JSON adds to sessions and summaries (§8.3; {@code config/Json}). */
     private static void addLabel(Components components, String schemaName) {
         if (components.getSchemas() == null || !components.getSchemas().containsKey(schemaName)) {
             return;

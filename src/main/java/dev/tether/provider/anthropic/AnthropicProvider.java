@@ -1,6 +1,8 @@
 package dev.tether.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.config.TetherConfig;
 import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
@@ -34,13 +36,18 @@ public class AnthropicProvider extends HttpProvider {
     static final String API_VERSION = "2023-06-01";
 
     @Inject
-    public AnthropicProvider(TetherConfig config, Vertx vertx) {
-        this(ProviderSettings.from(config.providers().anthropic()), vertx);
+    public AnthropicProvider(TetherConfig config, Vertx vertx, ObjectMapper json) {
+        this(ProviderSettings.from(config.providers().anthropic()), vertx, json);
     }
 
-    /** For tests and embedding: explicit settings on any Vert.x instance. */
+    /** For tests and embedding: explicit settings on any Vert.x instance, the service's mapper ({@link Json#mapper()}). */
     public AnthropicProvider(ProviderSettings settings, Vertx vertx) {
-        super(NAME, BUILT_IN_DEFAULT_MODEL, "TETHER_PROVIDERS_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY", settings, vertx);
+        this(settings, vertx, Json.mapper());
+    }
+
+    /** Explicit settings and mapper. */
+    public AnthropicProvider(ProviderSettings settings, Vertx vertx, ObjectMapper json) {
+        super(NAME, BUILT_IN_DEFAULT_MODEL, "TETHER_PROVIDERS_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY", settings, vertx, json);
     }
 
     @Override

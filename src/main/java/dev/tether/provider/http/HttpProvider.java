@@ -2,6 +2,7 @@ package dev.tether.provider.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
 import dev.tether.provider.Provider;
@@ -26,19 +27,21 @@ import java.util.function.Predicate;
 public abstract class HttpProvider implements Provider {
 
     protected final ProviderSettings settings;
-    protected final ObjectMapper json = new ObjectMapper();
+    /** The service's mapper as {@link Json#internal}: wire formats are trees, answers of other systems read leniently. */
+    protected final ObjectMapper json;
     private final ProviderHttp http;
     private final String name;
     private final String builtInDefaultModel;
     private final String keyVariables;
 
     protected HttpProvider(String name, String builtInDefaultModel, String keyVariables, ProviderSettings settings,
-                           Vertx vertx) {
+                           Vertx vertx, ObjectMapper json) {
         this.name = name;
+        this.json = Json.internal(json);
         this.builtInDefaultModel = builtInDefaultModel;
         this.keyVariables = keyVariables;
         this.settings = settings;
-        this.http = new ProviderHttp(vertx, name, settings.connectTimeout(), settings.requestTimeout());
+        this.http = new ProviderHttp(vertx, name, this.json, settings.connectTimeout(), settings.requestTimeout());
     }
 
     /** The request body of the wire format. */

@@ -1,5 +1,6 @@
 package dev.tether.provider.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.provider.ProviderErrors;
 import dev.tether.provider.ProviderException;
 import io.smallrye.mutiny.Multi;
@@ -41,11 +42,14 @@ public final class ProviderHttp implements AutoCloseable {
     private static final int MAX_ERROR_BODY = 1 << 20;
 
     private final String provider;
+    private final ObjectMapper json;
     private final HttpClient client;
     private final Duration requestTimeout;
 
-    public ProviderHttp(Vertx vertx, String provider, Duration connectTimeout, Duration requestTimeout) {
+    public ProviderHttp(Vertx vertx, String provider, ObjectMapper json, Duration connectTimeout,
+                        Duration requestTimeout) {
         this.provider = provider;
+        this.json = json;
         this.requestTimeout = requestTimeout;
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
@@ -203,7 +207,7 @@ public final class ProviderHttp implements AutoCloseable {
                         : buf.toString(StandardCharsets.UTF_8);
             }
             return io.vertx.core.Future.succeededFuture(
-                    ProviderErrors.fromResponse(provider, status, responseHeaders::get, text));
+                    ProviderErrors.fromResponse(json, provider, status, responseHeaders::get, text));
         });
     }
 

@@ -1,6 +1,8 @@
 package dev.tether.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.config.TetherConfig;
 import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
@@ -31,13 +33,18 @@ public class OpenAiProvider extends HttpProvider {
     public static final String BUILT_IN_DEFAULT_MODEL = "gpt-4o";
 
     @Inject
-    public OpenAiProvider(TetherConfig config, Vertx vertx) {
-        this(ProviderSettings.from(config.providers().openai()), vertx);
+    public OpenAiProvider(TetherConfig config, Vertx vertx, ObjectMapper json) {
+        this(ProviderSettings.from(config.providers().openai()), vertx, json);
     }
 
-    /** For tests and embedding: explicit settings on any Vert.x instance. */
+    /** For tests and embedding: explicit settings on any Vert.x instance, the service's mapper ({@link Json#mapper()}). */
     public OpenAiProvider(ProviderSettings settings, Vertx vertx) {
-        super(NAME, BUILT_IN_DEFAULT_MODEL, "TETHER_PROVIDERS_OPENAI_API_KEY or OPENAI_API_KEY", settings, vertx);
+        this(settings, vertx, Json.mapper());
+    }
+
+    /** Explicit settings and mapper. */
+    public OpenAiProvider(ProviderSettings settings, Vertx vertx, ObjectMapper json) {
+        super(NAME, BUILT_IN_DEFAULT_MODEL, "TETHER_PROVIDERS_OPENAI_API_KEY or OPENAI_API_KEY", settings, vertx, json);
     }
 
     @Override

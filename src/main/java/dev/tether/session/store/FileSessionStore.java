@@ -1,7 +1,7 @@
 package dev.tether.session.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.config.TetherConfig;
 import dev.tether.session.CorruptSessionException;
 import dev.tether.session.InvalidRequestException;
@@ -67,15 +67,24 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     private volatile long lastFlushNanos;
 
     @Inject
-    public FileSessionStore(TetherConfig config, MeterRegistry registry) {
-        this(Path.of(config.dataDir()), StoreSettings.from(config.store()), registry);
+    public FileSessionStore(TetherConfig config, MeterRegistry registry, ObjectMapper json) {
+        this(Path.of(config.dataDir()), StoreSettings.from(config.store()), registry, json);
     }
 
-    /** A store rooted at {@code dataDir} (sessions live in {@code dataDir/sessions}); does no I/O until first used. */
+    /** A store built without CDI, with the service's mapper ({@link Json#mapper()}). */
     public FileSessionStore(Path dataDir, StoreSettings settings, MeterRegistry registry) {
+        this(dataDir, settings, registry, Json.mapper());
+    }
+
+    /**
+     * A store rooted at {@code dataDir} (sessions live in {@code dataDir/sessions}); does no I/O until first used.
+     * It reads and writes through {@link Json#internal} of the service's mapper: the §2.1 formats, never the API's
+     * derived fields.
+     */
+    public FileSessionStore(Path dataDir, StoreSettings settings, MeterRegistry registry, ObjectMapper json) {
         this.sessionsDir = dataDir.toAbsolutePath().normalize().resolve("sessions");
         this.settings = settings;
-        this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        this.mapper = Json.internal(json);
         this.codec = new JournalCodec(mapper);
         this.records = new JournalRecords(mapper);
         this.snapshots = new SnapshotCodec(mapper);

@@ -1,7 +1,5 @@
 package dev.tether.session.store;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.util.concurrent.TimeUnit;
  * What the listing index remembers of a file to notice that it changed: size, modification time (nanoseconds) and the
  * file key (inode), which changes on every atomic snapshot rename. {@link #ABSENT} for a missing file.
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
 record FileStamp(long size, long mtimeNanos, String key) {
 

@@ -1,8 +1,6 @@
 package dev.tether.session.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.tether.session.CorruptSessionException;
 import dev.tether.session.SessionIds;
 import dev.tether.session.SessionNotFoundException;
@@ -38,13 +36,11 @@ final class ListingIndex {
     private static final Logger LOG = Logger.getLogger(ListingIndex.class);
 
     /** One indexed session. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
     record Entry(SessionSummary summary, FileStamp snapshot, FileStamp journal) {
     }
 
     /** The persisted form. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @RegisterForReflection
     record IndexFile(int version, List<Entry> entries) {
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.event.BusEvent;
 import dev.tether.event.BusEvents;
 import dev.tether.event.BusMetrics;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalReplayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
     @TempDir

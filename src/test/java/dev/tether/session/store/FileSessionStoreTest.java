@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.Json;
 import dev.tether.session.CorruptSessionException;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.InvalidSessionIdException;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSessionStoreTest {
 
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.internal(Json.mapper());
     @RegisterExtension
     final OpenStores stores = new OpenStores();
 

@@ -78,6 +78,9 @@ public final class ProviderHttp implements AutoCloseable {
             AtomicReference<Runnable> reset = new AtomicReference<>();
             AtomicBoolean finished = new AtomicBoolean();
             AtomicBoolean cancelled = new AtomicBoolean();
+            // The response has ended (its connection may be back in the pool, serving another request): a reset
+            // scheduled by a subscriber that gave up before that must then not run, or it would kill that request.
+            AtomicBoolean over = new AtomicBoolean();
             em.onTermination(() -> {
                 cancelled.set(true);
                 if (finished.compareAndSet(false, true)) {
@@ -96,7 +99,12 @@ public final class ProviderHttp implements AutoCloseable {
                 }
                 HttpClientRequest req = created.result();
                 Context context = Vertx.currentContext();
-                reset.set(context == null ? req::reset : () -> context.runOnContext(v -> req.reset()));
+                Runnable resetUnlessOver = () -> {
+                    if (!over.get()) {
+                        req.reset();
+                    }
+                };
+                reset.set(context == null ? resetUnlessOver : () -> context.runOnContext(v -> resetUnlessOver.run()));
                 if (cancelled.get()) {
                     req.reset();
                     return;
@@ -135,11 +143,13 @@ public final class ProviderHttp implements AutoCloseable {
                     });
                     resp.handler(buf -> parser.feed(buf.getBytes()));
                     resp.exceptionHandler(t -> {
+                        over.set(true);
                         if (finished.compareAndSet(false, true)) {
                             em.fail(ProviderErrors.fromTransport(provider, t));
                         }
                     });
                     resp.endHandler(v -> {
+                        over.set(true);
                         parser.finish();
                         if (finished.compareAndSet(false, true)) {
                             em.complete();

@@ -86,17 +86,20 @@ class StreamEndFlowTest {
     void retryableErrorAfterTheStatusAndBeforeTheFirstChunkIsAStreamRestart(String model) {
         String id = createSession(model);
         String type = model.equals(OPENAI) ? "server_error" : "overloaded_error";
+        // Faults the client sees only after the status. A reset right after the headers is not one of them: the RST
+        // can overtake the status line in flight, and then the client rightly saw no 200 (a §3.7 retry); the restart
+        // after any retryable failure that follows the status is ProviderCallerTest#retryableFailureAfterTheStatus….
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("x").errorEventAfter(0, type, "upstream hiccup"),
-                Reply.text("x").resetAfter(0), Reply.text("x").nonJsonAfter(0), Reply.text("Recovered."));
+                Reply.text("x").nonJsonAfter(0), Reply.text("Recovered."));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
         assertEquals("Recovered.", last(events).path("result").path("text").asText(), SseTurns.types(events)
                 .toString());
         List<JsonNode> retries = SseTurns.ofType(events, "stream_retry");
-        assertEquals(List.of(1, 2, 3), retries.stream().map(r -> r.path("attempt").asInt()).toList());
+        assertEquals(List.of(1, 2), retries.stream().map(r -> r.path("attempt").asInt()).toList());
         assertTrue(retries.stream().allMatch(r -> r.path("reason").asText().equals("transient_fault")),
                 retries.toString());
         assertTrue(SseTurns.ofType(events, "play_break").isEmpty(), "not a §3.7 retry: " + SseTurns.types(events));
-        assertEquals(4, routed.requests(RoutedLlm.Kind.LOOP).size());
+        assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
     }
 
     private static JsonNode last(List<JsonNode> events) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -54,7 +55,7 @@ class BackToBackPromptTest {
 
     @Test
     void nextPromptSentOnDoneOverSseIsNeverRefused() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SseClient previous = null;
         List<String> refusals = new ArrayList<>();
         int done = 0;
@@ -91,7 +92,7 @@ class BackToBackPromptTest {
 
     @Test
     void nextPromptSentOnTheJsonResultIsNeverRefused() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         List<String> refusals = new ArrayList<>();
         int completed = 0;
         for (int i = 0; i < PROMPTS; i++) {
@@ -114,8 +115,4 @@ class BackToBackPromptTest {
         assertEquals(2 * PROMPTS, messages.size(), "every turn left its user and assistant message");
     }
 
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-    }
 }

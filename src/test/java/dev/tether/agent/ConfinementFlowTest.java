@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -143,7 +144,7 @@ class ConfinementFlowTest {
 
     @Test
     void directorySwappedForAnOutsideSymlinkBetweenStepsFailsTheToolsAndTouchesNothing() throws Exception {
-        String id = createSession(proj);
+        String id = ApiSessions.create(proj);
         AtomicInteger loopCalls = new AtomicInteger();
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "read", "{\"path\":\"inside.txt\"}"));
         routed.always(RoutedLlm.Kind.LOOP, r -> {
@@ -178,7 +179,7 @@ class ConfinementFlowTest {
 
     @Test
     void sessionInsideTheRootStillReadsAndWrites() throws Exception {
-        String id = createSession(proj);
+        String id = ApiSessions.create(proj);
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("c1", "read", "{\"path\":\"inside.txt\"}")
                         .toolCall("c2", "write", "{\"path\":\"new/out.txt\",\"content\":\"made\"}"),
                 Reply.text("Done."));
@@ -240,11 +241,6 @@ class ConfinementFlowTest {
         given().contentType(ContentType.JSON).body(Map.of("id", id)).post("/api/import/codex")
                 .then().statusCode(200).body("imported", equalTo(1));
         return id;
-    }
-
-    private static String createSession(Path directory) {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", directory.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
     private static JsonNode completedPrompt(String id) {

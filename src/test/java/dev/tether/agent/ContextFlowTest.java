@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
@@ -26,7 +27,6 @@ import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
@@ -210,7 +210,7 @@ class ContextFlowTest {
 
     @Test
     void historyThatCannotFitIsTruncatedAndStillSent() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(),
                 m -> new SessionMetadata(m.directory(), m.model(), m.autoApplyEdits(), m.allowNetwork(), m.rlm(),
                         new ContextPolicy(ContextPolicy.Policy.AUTO, 500)));
@@ -244,7 +244,7 @@ class ContextFlowTest {
 
     @Test
     void promptTooLongHalvesTheBudgetForTheRetry() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000"),
                 Reply.text("Fits now."));
@@ -253,7 +253,7 @@ class ContextFlowTest {
 
     @Test
     void payloadTooLargeWalksTheSamePlan() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.error(413, "request_too_large", "Request exceeds the maximum allowed size"),
                 Reply.text("Fits now."));
@@ -277,7 +277,7 @@ class ContextFlowTest {
 
     @Test
     void contextLengthOnEveryCallWalksThePlanAndEndsInError() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", SessionFixtures.history(40, 1_500), m -> m);
         llm.always(Kind.LOOP, r -> Reply.error(400, "invalid_request_error",
                 "This model's maximum context length is 128000 tokens").code("context_length_exceeded"));
@@ -310,14 +310,9 @@ class ContextFlowTest {
     // ---------------------------------------------------------------- helpers
 
     private String overBudgetSession(UnaryOperator<SessionMetadata> metadata) {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", SessionFixtures.overBudgetHistory(), metadata);
         return id;
-    }
-
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
     static JsonNode messages(String id) {

@@ -12,6 +12,7 @@ import dev.tether.event.SessionBuses;
 import dev.tether.session.KeyedTurn;
 import dev.tether.session.SessionResult;
 import dev.tether.session.store.SessionStore;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -84,7 +85,7 @@ class IdempotentPromptsTest {
 
     @Test
     void aRetryWithTheSameKeyGetsTheSameResultAndRunsNoSecondTurn() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace, null, "Keyed");
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "read", "{\"path\":\"a.txt\"}"),
                 Reply.text("It says hello.").usage(120, 9));
         Instant before = Instant.now();
@@ -104,7 +105,7 @@ class IdempotentPromptsTest {
                 "remembered for the default 24h from the turn's start");
         assertFalse(turn.expiresAt().isAfter(after.plus(Duration.ofHours(24))));
         // the key belongs to its session: another session runs its own turn under it
-        String other = createSession();
+        String other = ApiSessions.create(workspace, null, "Keyed");
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Other session."));
         assertEquals("Other session.", read(promptJson(other, Map.of("message", "What does a.txt say?"), "retry-1")
                 .asString()).get("text").asText());
@@ -112,7 +113,7 @@ class IdempotentPromptsTest {
 
     @Test
     void anSseRetryAfterTheTurnReplaysItsEventsAndTheSameDone() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace, null, "Keyed");
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "list", "{}"), Reply.text("Two entries."));
         String body = JSON.writeValueAsString(Map.of("message", "List the files"));
         List<Frame> first = readTurn(id, body, "sse-1");
@@ -130,7 +131,7 @@ class IdempotentPromptsTest {
 
     @Test
     void concurrentDuplicatesRunOneTurnAndAllGetItsResult() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace, null, "Keyed");
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("One", " slow", " answer", ".").chunkDelay(Duration.ofMillis(150)));
         Map<String, String> body = Map.of("message", "Answer once");
         String json = JSON.writeValueAsString(body);
@@ -169,7 +170,7 @@ class IdempotentPromptsTest {
 
     @Test
     void theSameKeyWithAnotherBodyIsRefusedWhileRunningAndAfter() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace, null, "Keyed");
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Slow", " reply", ".").chunkDelay(Duration.ofMillis(400)));
         CompletableFuture<Response> running = CompletableFuture.supplyAsync(
                 () -> promptJson(id, Map.of("message", "first body"), "reused"));
@@ -183,7 +184,7 @@ class IdempotentPromptsTest {
 
     @Test
     void malformedKeysAreRefusedBeforeAnythingRuns() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace, null, "Keyed");
         for (String key : List.of("k".repeat(256), "tab\there", "caf\u00e9")) {
             Response r = promptJson(id, Map.of("message", "hi"), key);
             assertEquals(400, r.statusCode(), r.asString());
@@ -199,7 +200,7 @@ class IdempotentPromptsTest {
 
     @Test
     void anExpiredKeyNoLongerCountsAndStartsANewTurn() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace, null, "Keyed");
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("First."), Reply.text("Second."));
         MovableClock clock = new MovableClock();
         IdempotentPrompts prompts = new IdempotentPrompts(agent, store, buses, journal, mapper, Duration.ofHours(1),
@@ -240,12 +241,6 @@ class IdempotentPromptsTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private String createSession() {
-        // titled, so that no title call runs: the model sees loop calls only
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString(), "title", "Keyed"))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-    }
 
     private static Response promptJson(String id, Map<String, ?> body, String key) {
         return given().contentType(ContentType.JSON).accept(ContentType.JSON).header("Idempotency-Key", key)

@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
@@ -71,7 +72,7 @@ class LiveEventsTest {
     /** Spec §5.3 order and every field, for a turn with two tool round trips on a new session. */
     @Test
     void promptStreamOfTwoToolRoundTripsFollowsTheSpecOrderWithEveryField() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":", "\"a.txt\"}").usage(100, 10, 30L, null),
                 Reply.text("Listing.").toolCall("call_l", "list", "{}").usage(150, 12),
                 Reply.text("It says ", "hello.").usage(200, 8));
@@ -167,7 +168,7 @@ class LiveEventsTest {
     /** Scenario 6: a one-step turn on a new session; the JSON answer equals the stream's done result. */
     @Test
     void scenario6OneStepTurnOnANewSession() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi ", "there"));
         List<Frame> frames = promptStream(id, "hello");
         assertEquals(List.of("token_estimate", "token_usage", "thinking", "token_estimate", "text_chunk",
@@ -195,7 +196,7 @@ class LiveEventsTest {
     /** Scenario 26: title + 2 loop calls, each bracketed by token_estimate and token_usage; usage sums. */
     @Test
     void scenario26EveryCallHasAnEstimateBeforeAndAUsageAfter() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
         List<Frame> frames = promptStream(id, "hello");
         List<String> tokenEvents = frames.stream().map(Frame::event)
@@ -217,7 +218,7 @@ class LiveEventsTest {
      */
     @Test
     void reconnectingWithLastEventIdMidTurnLosesAndRepeatsNothing() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
                 // a slow second step: the client is back while it streams
                 Reply.text("Listing", " the", " files", " now", " and", " then", " I", " will", " answer", ".")
@@ -262,7 +263,7 @@ class LiveEventsTest {
      */
     @Test
     void aSlowSubscriberDoesNotSlowTheTurnAndLosesNoDurableEvent() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         String[] deltas = new String[120];
         for (int i = 0; i < deltas.length; i++) {
             deltas[i] = "x".repeat(2048); // snapshots grow to 240 KiB: ~15 MB of text_chunk, beyond socket buffers
@@ -296,11 +297,6 @@ class LiveEventsTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-    }
 
     private static String body(String message) {
         return JSON.createObjectNode().put("message", message).toString();

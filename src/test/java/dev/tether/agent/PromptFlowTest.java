@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
@@ -58,7 +59,7 @@ class PromptFlowTest {
 
     @Test
     void listFilesThenAnswerOverOpenAi() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("call_1", "list", "{\"pa", "th\":\".\"}"),
                 Reply.text("The workspace has ", "a.txt and src/.").usage(120, 9));
         JsonNode result = prompt(id, Map.of("message", "List the files in the current directory"));
@@ -93,7 +94,7 @@ class PromptFlowTest {
 
     @Test
     void sameFlowOverAnthropic() throws Exception {
-        String id = createSession("anthropic/claude-sonnet-4-20250514");
+        String id = ApiSessions.create(workspace, "anthropic/claude-sonnet-4-20250514");
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().thinkingSigned("sig-1", "Look at ", "the files.").toolCall("toolu_1", "list", "{}"),
                 Reply.text("Two entries.").usage(300, 12, 100L, 20L));
         JsonNode result = prompt(id, Map.of("message", "List the files in the current directory"));
@@ -117,7 +118,7 @@ class PromptFlowTest {
 
     @Test
     void invalidArgumentsAndUnknownToolsGiveFailingResultsAndTheLoopContinues() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("c1", "read", "{\"path\": \"a.t").toolCall("c2", "deploy", "{}"),
                 Reply.text("Recovered."));
         JsonNode result = prompt(id, Map.of("message", "Read a.txt"));
@@ -133,7 +134,7 @@ class PromptFlowTest {
     /** Scenario 8: a model that always calls {@code list}, {@code max_steps: 3}. */
     @Test
     void scenario8StepLimitEndsWithMaxStepsADoneEventAndEveryCallPaired() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Looking.").toolCall("c" + llm.requestCount(), "list",
                 "{}"));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "Keep listing", "max_steps", 3));
@@ -155,7 +156,7 @@ class PromptFlowTest {
 
     @Test
     void unauthorizedEndsTheTurnAtOnceWithError() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.error(401, "invalid_request_error", "Incorrect API key provided"));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("error", result.get("terminal_reason").asText());
@@ -165,7 +166,7 @@ class PromptFlowTest {
 
     @Test
     void rateLimitWithRetryAfterAndServerErrorsAreRetried() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.error(429, "rate_limit_error", "slow down").retryAfter("1"),
                 Reply.error(500, "server_error", "boom"), Reply.text("Finally."));
         JsonNode result = prompt(id, Map.of("message", "hello"));
@@ -176,7 +177,7 @@ class PromptFlowTest {
 
     @Test
     void connectionResetAndEarlyEndAreRecovered() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.reset(), Reply.text("Hel", "lo").endEarlyAfter(1), Reply.text("Hello"));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -186,7 +187,7 @@ class PromptFlowTest {
 
     @Test
     void stalledStreamIsRestarted() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").stallAfter(1), Reply.text("Hello"));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -198,7 +199,7 @@ class PromptFlowTest {
 
     @Test
     void abortDuringASlowToolPairsEveryCall() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("s1", SlowTool.NAME, "{}").toolCall("s2", "list", "{}"));
         CompletableFuture<JsonNode> pending = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "go")));
         assertTrue(SlowTool.STARTED.tryAcquire(20, TimeUnit.SECONDS), "slow tool started");
@@ -216,7 +217,7 @@ class PromptFlowTest {
 
     @Test
     void secondConcurrentPromptIsRejectedOrQueued() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("fi", "r", "st").chunkDelay(Duration.ofMillis(500)), Reply.text("second"),
                 Reply.text("third"));
         CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "one")));
@@ -242,7 +243,7 @@ class PromptFlowTest {
      */
     @Test
     void scenario12UnknownProviderIsRejectedWithNothingAppendedAndNoEvent() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         try (SseClient follower = SseClient.get(sessions.resolve(id + "/events"), Map.of(), null).awaitFollowing()) {
             Response rejected = given().contentType(ContentType.JSON).accept(ContentType.JSON)
                     .body(Map.of("message", "hi", "model", "nosuch/model")).post("/api/sessions/" + id + "/prompt");
@@ -274,7 +275,7 @@ class PromptFlowTest {
 
     @Test
     void preconditionFailuresAreProblemsWithNoSideEffects() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         expectProblem(id, Map.of("message", "   "), 400);
         expectProblem(id, Map.of("message", "hi", "max_steps", 0), 400);
         expectProblem(id, Map.of("message", "hi", "model", "nosuch/model"), 400);
@@ -287,7 +288,7 @@ class PromptFlowTest {
 
     @Test
     void imagesBecomeImagePartsAfterTheText() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Two images."));
         String png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==";
         prompt(id, Map.of("message", "compare", "images", List.of(Map.of("data_url", png), Map.of("data_url", png))));
@@ -299,7 +300,7 @@ class PromptFlowTest {
 
     @Test
     void promptTooLongHalvesTheBudgetAndCompletes() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.error(400, "invalid_request_error", "This model's maximum context length is 128000 tokens")
                 .code("context_length_exceeded"), Reply.text("Fits now."));
         JsonNode result = prompt(id, Map.of("message", "hello"));
@@ -310,7 +311,7 @@ class PromptFlowTest {
 
     @Test
     void usageOfTheTurnIsTheSumOfAllCalls() throws Exception {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
         JsonNode result = prompt(id, Map.of("message", "hello"));
         JsonNode usage = session(id).get("usage");
@@ -336,13 +337,6 @@ class PromptFlowTest {
             }
         }
         assertTrue(open.isEmpty(), "unpaired calls: " + open);
-    }
-
-    private String createSession(String model) {
-        Map<String, Object> body = model == null ? Map.of("directory", workspace.toString())
-                : Map.of("directory", workspace.toString(), "model", model);
-        return given().contentType(ContentType.JSON).body(body).post("/api/sessions").then().statusCode(201)
-                .extract().path("id");
     }
 
     private static JsonNode prompt(String id, Map<String, ?> body) {

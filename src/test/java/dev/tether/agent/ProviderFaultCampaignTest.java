@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Eventually;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
@@ -88,7 +89,7 @@ class ProviderFaultCampaignTest {
         List<Session> all = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
             String model = i % 2 == 0 ? "openai/gpt-4o" : "anthropic/claude-sonnet-4-20250514";
-            all.add(new Session(i, createSession(workspace, model), (i / 2) % 2 == 0));
+            all.add(new Session(i, ApiSessions.create(workspace, model), (i / 2) % 2 == 0));
         }
         long started = System.nanoTime();
         ExecutorService clients = Executors.newFixedThreadPool(SESSIONS);
@@ -206,11 +207,6 @@ class ProviderFaultCampaignTest {
 
     private double activePrompts() {
         return meters.get("tether.prompts.active").gauge().value();
-    }
-
-    private String createSession(Path workspace, String model) {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString(), "model", model))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
     private record Session(int index, String id, boolean sse, List<Outcome> outcomes) {

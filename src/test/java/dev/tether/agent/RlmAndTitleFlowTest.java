@@ -1,5 +1,6 @@
 package dev.tether.agent;
 
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
@@ -25,7 +26,6 @@ import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void bulkToolOutputIsSummarisedByRlm() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.toolCall("b1", BulkTool.NAME, "{}"), Reply.text("Three timeouts."));
         llm.script(Kind.RLM_ROOT, Reply.toolCall("g1", "rlm_grep", "{\"pattern\":\"ERROR\",\"max_matches\":10}"),
@@ -103,7 +103,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void theSameOutputFromReadIsNotRouted() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.toolCall("r1", "read", "{\"path\":\"service.log\"}"), Reply.text("Read it."));
 
@@ -121,7 +121,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void rootModelErrorFailsTheRunAndTheOutputIsSmartTruncated() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
         llm.script(Kind.RLM_ROOT, Reply.error(500, "server_error", "root model down"));
         llm.script(Kind.LOOP, Reply.toolCall("b1", BulkTool.NAME, "{}"), Reply.text("Partial view."));
@@ -143,7 +143,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void unresolvableSubcallModelFallsBackAndAnExhaustedRunIsSmartTruncated() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(),
                 m -> new SessionMetadata(m.directory(), m.model(), m.autoApplyEdits(), m.allowNetwork(),
                         new RlmConfig(RlmConfig.Mode.AUTO, 0.35, 15, 50, null, "nosuch/x"), m.contextPolicy()));
@@ -183,7 +183,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void aiTitleIsCleanedUp() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         llm.script(Kind.TITLE, Reply.text("\"Fix Date Parser Bug.\"\nThis names the session."));
         llm.script(Kind.LOOP, Reply.text("On it."));
         String request = "The date parser fails on leap years, please fix it";
@@ -204,7 +204,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void failedTitleCallFallsBackToTheHeuristicSkippingEnvironmentContext() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, null, List.of(Message.userText(
                 "<environment_context>\n  <cwd>/src/ws</cwd>\n  <shell>bash</shell>\n</environment_context>")),
                 m -> m);
@@ -224,7 +224,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void titleReplyThatCleansToNothingFallsBackToTheHeuristic() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         llm.script(Kind.TITLE, Reply.text("\n  \"...\"  \nA title would go here."));
         llm.script(Kind.LOOP, Reply.text("On it."));
         SseTurns.prompt(sessions, id, Map.of("message", "  Bump   the\tversion in pom.xml  "));
@@ -233,7 +233,7 @@ class RlmAndTitleFlowTest {
 
     @Test
     void sessionWithATitleIsNotRenamed() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Kept title", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.text("Fine."));
         SseTurns.prompt(sessions, id, Map.of("message", "hello there"));
@@ -242,11 +242,6 @@ class RlmAndTitleFlowTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-    }
 
     private static JsonNode session(String id) {
         return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());

@@ -1,10 +1,10 @@
 package dev.tether.agent;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -15,7 +15,6 @@ import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +53,7 @@ class StreamEndFlowTest {
     @ParameterizedTest
     @ValueSource(strings = {OPENAI, ANTHROPIC})
     void cleanEndAfterTheStopReasonWithoutEndMarkerCompletesOnTheFirstAttempt(String model) {
-        String id = createSession(model);
+        String id = ApiSessions.create(workspace, model);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").usage(10, 2).endEarlyAfter(99));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
         JsonNode done = last(events);
@@ -72,7 +71,7 @@ class StreamEndFlowTest {
     @ParameterizedTest
     @ValueSource(strings = {OPENAI, ANTHROPIC})
     void cleanEndBeforeTheStopReasonIsStillAPrematureEnd(String model) {
-        String id = createSession(model);
+        String id = ApiSessions.create(workspace, model);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").endEarlyAfter(2), Reply.text("Hello"));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
         assertEquals("completed", last(events).path("result").path("terminal_reason").asText());
@@ -84,7 +83,7 @@ class StreamEndFlowTest {
     @ParameterizedTest
     @ValueSource(strings = {OPENAI, ANTHROPIC})
     void retryableErrorAfterTheStatusAndBeforeTheFirstChunkIsAStreamRestart(String model) {
-        String id = createSession(model);
+        String id = ApiSessions.create(workspace, model);
         String type = model.equals(OPENAI) ? "server_error" : "overloaded_error";
         // Faults the client sees only after the status. A reset right after the headers is not one of them: the RST
         // can overtake the status line in flight, and then the client rightly saw no 200 (a §3.7 retry); the restart
@@ -106,8 +105,4 @@ class StreamEndFlowTest {
         return events.get(events.size() - 1);
     }
 
-    private String createSession(String model) {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString(), "model", model))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-    }
 }

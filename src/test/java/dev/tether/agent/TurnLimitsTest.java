@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Eventually;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
@@ -58,7 +59,7 @@ class TurnLimitsTest {
 
     @Test
     void aProviderThatNeverAnswersEndsTheTurnWithAnErrorNamingTheCallBound() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.hang());
         JsonNode result = prompt(id, "hello");
         assertEquals("error", result.get("terminal_reason").asText(), result.toString());
@@ -72,7 +73,7 @@ class TurnLimitsTest {
 
     @Test
     void aTurnPastItsBoundIsCancelledAndEndsWithAnErrorNamingTheTurnBound() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         AtomicInteger calls = new AtomicInteger();
         // every step is quick and calls a tool: only the turn bound stops this turn (max_steps is 50)
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.toolCall("c" + calls.incrementAndGet(), "list", "{}")
@@ -85,11 +86,6 @@ class TurnLimitsTest {
 
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Back."));
         assertEquals("completed", prompt(id, "again").get("terminal_reason").asText());
-    }
-
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
     private static JsonNode prompt(String id, String message) {

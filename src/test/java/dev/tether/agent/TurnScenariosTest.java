@@ -32,6 +32,7 @@ import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FailingJournalSinks;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
@@ -48,7 +49,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
@@ -139,7 +139,7 @@ class TurnScenariosTest {
 
     @Test
     void scenario14RateLimitedOnEveryCallSendsFourRequestsWaits60sAndEndsWithAnErrorEvent() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.error(429, "rate_limit_error", "Rate limit reached for gpt-4o")
                 .retryAfter("120"));
         Turn turn = runTurn(id, "hello");
@@ -158,7 +158,7 @@ class TurnScenariosTest {
 
     @Test
     void scenario19StreamEndingWithoutDoneSixTimesExhaustsFiveRestartsAndEndsWithAnErrorEvent() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Hel", "lo").endEarlyAfter(1));
         Turn turn = runTurn(id, "hello");
 
@@ -181,7 +181,7 @@ class TurnScenariosTest {
 
     @Test
     void scenario25AbortingAnHttpTurnKillsTheRunningBashProcessTree() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("b1", "bash",
                 "{\"command\":\"sleep 30 & echo $!; echo $$; wait\"}"));
         List<SseClient.Frame> frames = new ArrayList<>();
@@ -233,7 +233,7 @@ class TurnScenariosTest {
 
     @Test
     void scenario27DurableSinkThrowingOnEveryWriteStillDeliversEverythingAndTheTurnCompletes() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         sinks.failFor(id);
         int failedBefore = sinks.failedWrites();
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("c1", "read", "{\"path\":\"a.txt\"}"),
@@ -325,11 +325,6 @@ class TurnScenariosTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
     private static JsonNode session(String id) {

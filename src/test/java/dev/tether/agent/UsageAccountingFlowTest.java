@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -18,7 +19,6 @@ import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +57,7 @@ class UsageAccountingFlowTest {
     /** The llama.cpp case: whitespace until max_tokens, {@code finish_reason: length}. */
     @Test
     void whitespaceCutOffAtMaxTokensOverOpenAiIsOneCountedCallAndATurnError() {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("\n\n", "   ", "\n").finish("length").usage(1170, 8192));
         assertOutputLimitTurn(id, 1170, 8192);
     }
@@ -65,7 +65,7 @@ class UsageAccountingFlowTest {
     /** The same over Anthropic: {@code stop_reason: max_tokens}. */
     @Test
     void whitespaceCutOffAtMaxTokensOverAnthropicIsOneCountedCallAndATurnError() {
-        String id = createSession(ANTHROPIC);
+        String id = ApiSessions.create(workspace, ANTHROPIC);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text(" ", "\n").finish("length").usage(900, 8192, 300L, null));
         List<JsonNode> events = assertOutputLimitTurn(id, 900, 8192);
         assertEquals("/v1/messages", routed.requests(RoutedLlm.Kind.LOOP).get(0).path());
@@ -76,7 +76,7 @@ class UsageAccountingFlowTest {
     /** An empty answer that stopped normally is retried, and both attempts are billed to the session. */
     @Test
     void emptyAnswerIsRetriedAndTheUsageOfEveryAttemptIsCounted() {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text(" ").usage(500, 3), Reply.text("Hello.").usage(510, 4));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
 
@@ -101,7 +101,7 @@ class UsageAccountingFlowTest {
     /** An answer without usage and without content (the retried empty one) counts nothing: no report, no delta. */
     @Test
     void emptyAnswerWithoutUsageAddsNothing() {
-        String id = createSession(null);
+        String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text(" "), Reply.text("Hello.").usage(510, 4));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "hello"));
         List<JsonNode> usages = ofType(events, "token_usage");
@@ -144,13 +144,6 @@ class UsageAccountingFlowTest {
         assertEquals("root", usage.get("source").asText());
         assertEquals(prompt, usage.get("prompt_tokens").asLong(), usage.toString());
         assertEquals(completion, usage.get("completion_tokens").asLong(), usage.toString());
-    }
-
-    private String createSession(String model) {
-        Map<String, Object> body = model == null ? Map.of("directory", workspace.toString())
-                : Map.of("directory", workspace.toString(), "model", model);
-        return given().contentType(ContentType.JSON).body(body).post("/api/sessions").then().statusCode(201)
-                .extract().path("id");
     }
 
     private static JsonNode session(String id) {

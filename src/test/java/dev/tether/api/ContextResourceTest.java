@@ -1,5 +1,6 @@
 package dev.tether.api;
 
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
@@ -68,7 +69,7 @@ class ContextResourceTest {
 
     @Test
     void contextOfASmallSessionFitsTheGpt4oBudget() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         JsonNode c = context(id);
         assertEquals("openai/gpt-4o", c.path("model").asText());
         assertEquals(105_984, c.path("budget").asLong());
@@ -95,7 +96,7 @@ class ContextResourceTest {
 
     @Test
     void budgetTokensOfThePolicyLowersTheBudget() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> new dev.tether.session.SessionMetadata(m.directory(),
                 m.model(), m.autoApplyEdits(), m.allowNetwork(), m.rlm(),
                 new dev.tether.session.ContextPolicy(dev.tether.session.ContextPolicy.Policy.AUTO, 500)));
@@ -107,7 +108,7 @@ class ContextResourceTest {
 
     @Test
     void dryRunChangesNothingAndManualCompactionIsDurableAndReused() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", SessionFixtures.overBudgetHistory(), m -> m);
         JsonNode before = context(id);
         assertTrue(before.path("would_compact").asBoolean());
@@ -172,7 +173,7 @@ class ContextResourceTest {
 
     @Test
     void compactingASessionWithoutAPrefixCompactsNothing() {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         JsonNode dry = read(given().post("/api/sessions/" + id + "/compact?dry_run=true").then().statusCode(200)
                 .extract().asString());
         assertFalse(dry.path("compacted").asBoolean());
@@ -192,7 +193,7 @@ class ContextResourceTest {
 
     @Test
     void compactingWhileATurnRunsIsABusyProblem() throws Exception {
-        String id = createSession();
+        String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
         CompletableFuture<Response> turn = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
@@ -217,11 +218,6 @@ class ContextResourceTest {
             assertTrue(r.jsonPath().getString("type").endsWith(typeSuffix), r.asString());
         }
         assertEquals(status, r.jsonPath().getInt("status"));
-    }
-
-    private String createSession() {
-        return given().contentType(ContentType.JSON).body(Map.of("directory", workspace.toString()))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
     }
 
     private static JsonNode context(String id) {

@@ -1,5 +1,6 @@
 package dev.tether.context;
 
+import dev.tether.tool.Utf8;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Meters of context management, with bounded tags: {@code tether.compactions} (strategy, reason),
- * {@code tether.compaction.tokens.saved}, {@code tether.rlm.iterations}, {@code tether.rlm.runs} (outcome).
+ * {@code tether.compaction.tokens.saved}. The meters of RLM runs are {@code dev.tether.context.rlm.RlmMeters}.
  */
 final class ContextMetrics {
 
@@ -22,12 +22,5 @@ final class ContextMetrics {
                 .tag("strategy", strategy).tag("reason", reason.wireName()).register(registry).increment();
         DistributionSummary.builder("tether.compaction.tokens.saved").description("Estimated tokens saved per compaction")
                 .baseUnit("tokens").register(registry).record(Math.max(0, beforeTokens - afterTokens));
-    }
-
-    void rlmRun(RlmOutcome outcome, int iterations) {
-        Counter.builder("tether.rlm.runs").description("RLM runs by outcome").tag("outcome", outcome.wireName())
-                .register(registry).increment();
-        DistributionSummary.builder("tether.rlm.iterations").description("Root-model iterations per RLM run")
-                .register(registry).record(iterations);
     }
 }

@@ -3,6 +3,7 @@ package dev.tether.context;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import dev.tether.tool.ToolOutputs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ public final class PairingRepair {
                     if (answered.contains(c.id())) {
                         openIds.add(c.id());
                     } else if (!openIds.contains(c.id())) {
-                        out.add(Message.toolResult(c.id(), Feedback.failure(c.name(), NO_RESULT)));
+                        out.add(Message.toolResult(c.id(), ToolOutputs.envelope(c.name(), false, NO_RESULT)));
                         changed = true;
                     }
                 }

@@ -3,6 +3,7 @@ package dev.tether.context;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import dev.tether.tool.Utf8;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.tether.context;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import dev.tether.tool.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +66,7 @@ public final class SummaryMessage {
     }
 
     /** Cuts a text deterministically so that its estimate is at most {@code maxTokens}. */
-    static String limit(String text, long maxTokens) {
+    public static String limit(String text, long maxTokens) {
         String t = text;
         while (TokenEstimator.estimate(t) > maxTokens) {
             long bytes = Utf8.bytes(t);

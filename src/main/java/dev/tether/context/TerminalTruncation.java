@@ -6,6 +6,7 @@ import dev.tether.provider.ToolDefinition;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import dev.tether.tool.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.provider.ToolDefinition;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
+import dev.tether.tool.Utf8;
 import java.util.List;
 
 /**

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Builds the JSON Schema of a tool's arguments object: typed properties with descriptions, bounds and defaults. */
+/**
+ * Builds the JSON Schema of a tool's arguments object: typed properties with descriptions, bounds and defaults. Used
+ * for every tool a model is offered: the workspace tools and RLM's own tools ({@code dev.tether.context.rlm}).
+ */
 public final class SchemaBuilder {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -24,6 +27,10 @@ public final class SchemaBuilder {
         ObjectNode p = prop("string", description);
         p.put("default", defaultValue);
         return add(name, false, p);
+    }
+
+    public SchemaBuilder integer(String name, boolean isRequired, String description) {
+        return add(name, isRequired, prop("integer", description));
     }
 
     public SchemaBuilder integer(String name, long defaultValue, long minimum, long maximum, String description) {

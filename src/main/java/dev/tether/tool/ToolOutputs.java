@@ -2,8 +2,8 @@ package dev.tether.tool;
 
 /**
  * Rendering of tool outputs and the payload caps of spec §4.4: the stored body (4096 bytes + digest marker), the
- * feedback envelope stored as {@code tool_result.content}, and the caps of event payloads. All sizes are UTF-8 bytes
- * and every cut keeps whole characters.
+ * feedback envelope stored as {@code tool_result.content} (also for the synthetic results of context repair), and the
+ * caps of event payloads. All sizes are UTF-8 bytes ({@link Utf8}) and every cut keeps whole characters.
  */
 public final class ToolOutputs {
 
@@ -32,11 +32,11 @@ public final class ToolOutputs {
         if (output == null || output.isBlank()) {
             return EMPTY_OUTPUT;
         }
-        int size = utf8Length(output);
+        long size = Utf8.bytes(output);
         if (size <= STORED_BODY_BYTES) {
             return output;
         }
-        return cutUtf8(output, STORED_BODY_BYTES) + "\n[digest: " + toolName + " output was " + size
+        return Utf8.prefix(output, STORED_BODY_BYTES) + "\n[digest: " + toolName + " output was " + size
                 + " bytes; only the first " + STORED_BODY_BYTES + " bytes are kept]";
     }
 
@@ -72,65 +72,10 @@ public final class ToolOutputs {
         if (value == null) {
             return "";
         }
-        int size = utf8Length(value);
+        long size = Utf8.bytes(value);
         if (size <= maxBytes) {
             return value;
         }
-        return cutUtf8(value, maxBytes) + " …[truncated, " + size + " bytes total]";
-    }
-
-    /** The longest prefix of {@code s} of at most {@code maxBytes} UTF-8 bytes that does not split a character. */
-    public static String cutUtf8(String s, int maxBytes) {
-        if (maxBytes <= 0 || s.isEmpty()) {
-            return "";
-        }
-        int bytes = 0;
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            char c = s.charAt(i);
-            int width;
-            int chars = 1;
-            if (c < 0x80) {
-                width = 1;
-            } else if (c < 0x800) {
-                width = 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                width = 4;
-                chars = 2;
-            } else if (Character.isSurrogate(c)) {
-                width = 1; // a lone surrogate is encoded as '?'
-            } else {
-                width = 3;
-            }
-            if (bytes + width > maxBytes) {
-                break;
-            }
-            bytes += width;
-            i += chars;
-        }
-        return s.substring(0, i);
-    }
-
-    /** Size of {@code s} in UTF-8 bytes (lone surrogates count as the one-byte replacement the encoder writes). */
-    public static int utf8Length(String s) {
-        int bytes = 0;
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                bytes += 1;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return Utf8.prefix(value, maxBytes) + " …[truncated, " + size + " bytes total]";
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import dev.tether.tool.ToolOutputs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class ActiveRequestAndRepairTest {
         assertEquals(Role.TOOL, r.get(2).role());
         ContentPart.ToolResult synthetic = (ContentPart.ToolResult) r.get(2).content().get(0);
         assertEquals("c2", synthetic.toolCallId());
-        assertEquals("Tool call feedback\n- tool: grep\n- status: failure\n" + Feedback.FAILURE_HINT
+        assertEquals("Tool call feedback\n- tool: grep\n- status: failure\n" + ToolOutputs.FAILURE_HINT
                 + "\n\nOutput:\nNo result was recorded for this tool call.", synthetic.content());
         assertEquals(t.get(2), r.get(3));
         assertEquals(4, t.size(), "the input is not modified");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.context.rlm.RlmService;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
 import dev.tether.provider.ToolDefinition;
@@ -19,6 +20,7 @@ import dev.tether.session.RlmConfig;
 import dev.tether.session.Role;
 import dev.tether.session.SessionMetadata;
 import dev.tether.session.Usage;
+import dev.tether.tool.Utf8;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ class ContextManagerTest {
             r -> ScriptedProvider.text(SUMMARY);
     private final ScriptedProvider openai = new ScriptedProvider("openai", r -> script.apply(r));
     private final ContextManager manager = new ContextManager(windows,
-            new RlmEngine(new ScriptedResolver(openai), windows, caller, registry), registry);
+            new RlmService(new ScriptedResolver(openai), windows, caller, registry), registry);
     private final RecordingEmitter events = new RecordingEmitter();
     private final List<Usage> usages = new ArrayList<>();
 
@@ -228,7 +230,7 @@ class ContextManagerTest {
     @Test
     void rootModelIsUsedForSummaries() {
         ScriptedProvider anthropic = new ScriptedProvider("anthropic", r -> ScriptedProvider.text("claude summary"));
-        ContextManager m = new ContextManager(windows, new RlmEngine(new ScriptedResolver(openai, anthropic), windows,
+        ContextManager m = new ContextManager(windows, new RlmService(new ScriptedResolver(openai, anthropic), windows,
                 caller, registry), registry);
         SessionMetadata md = new SessionMetadata(null, null, false, false,
                 new RlmConfig(RlmConfig.Mode.AUTO, 0.35, 15, 50, "anthropic/claude-x", null), null);

@@ -6,25 +6,25 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every emitted event, in order. */
-final class RecordingEmitter implements EventEmitter {
+public final class RecordingEmitter implements EventEmitter {
 
-    final List<SessionEvent> events = new CopyOnWriteArrayList<>();
+    public final List<SessionEvent> events = new CopyOnWriteArrayList<>();
 
     @Override
     public void emit(SessionEvent event) {
         events.add(event);
     }
 
-    List<String> types() {
+    public List<String> types() {
         return events.stream().map(SessionEvent::type).toList();
     }
 
-    <T extends SessionEvent> List<T> of(Class<T> type) {
+    public <T extends SessionEvent> List<T> of(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** Types without the ephemeral RLM/token noise, for asserting compaction sequences. */
-    List<String> compactionTypes() {
+    public List<String> compactionTypes() {
         return types().stream().filter(t -> t.startsWith("compaction_") || t.equals("context_truncated")).toList();
     }
 }

@@ -16,13 +16,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** An in-JVM provider whose answers come from a script; it records every request it receives. */
-final class ScriptedProvider implements Provider {
+public final class ScriptedProvider implements Provider {
 
-    final List<CompletionRequest> requests = new CopyOnWriteArrayList<>();
+    public final List<CompletionRequest> requests = new CopyOnWriteArrayList<>();
     private final String name;
     private final Function<CompletionRequest, CompletionResponse> script;
 
-    ScriptedProvider(String name, Function<CompletionRequest, CompletionResponse> script) {
+    public ScriptedProvider(String name, Function<CompletionRequest, CompletionResponse> script) {
         this.name = name;
         this.script = script;
     }
@@ -53,16 +53,16 @@ final class ScriptedProvider implements Provider {
         return script.apply(request);
     }
 
-    static CompletionResponse text(String text) {
+    public static CompletionResponse text(String text) {
         return new CompletionResponse(Message.assistantText(text), Usage.of(100, 10, null, null), FinishReason.STOP);
     }
 
-    static CompletionResponse toolCall(String id, String name, String arguments) {
+    public static CompletionResponse toolCall(String id, String name, String arguments) {
         return new CompletionResponse(Message.of(Role.ASSISTANT, new ContentPart.ToolCall(id, name, arguments)),
                 Usage.of(100, 10, null, null), FinishReason.TOOL_CALLS);
     }
 
-    static ProviderException unavailable() {
+    public static ProviderException unavailable() {
         return new ProviderException(ProviderException.Kind.RETRYABLE, 503, null, "provider returned 503", null, null);
     }
 }

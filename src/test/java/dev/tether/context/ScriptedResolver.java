@@ -8,11 +8,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Resolves {@code provider/model} against a fixed set of providers, like the real resolver (spec §11.1). */
-final class ScriptedResolver implements ModelResolver {
+public final class ScriptedResolver implements ModelResolver {
 
     private final Map<String, Provider> providers = new HashMap<>();
 
-    ScriptedResolver(Provider... list) {
+    public ScriptedResolver(Provider... list) {
         for (Provider p : list) {
             providers.put(p.name(), p);
         }

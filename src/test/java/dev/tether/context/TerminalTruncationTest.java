@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import dev.tether.tool.Utf8;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

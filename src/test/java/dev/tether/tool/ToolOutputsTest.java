@@ -52,21 +52,4 @@ class ToolOutputsTest {
         assertEquals("é".repeat(131_072) + " …[truncated, 280000 bytes total]", capped);
         assertEquals("short", ToolOutputs.eventText("short"));
     }
-
-    @Test
-    void cutNeverSplitsACharacterIncludingSurrogatePairs() {
-        String s = "a😀b"; // 1 + 4 + 1 bytes
-        assertEquals("a", ToolOutputs.cutUtf8(s, 1));
-        assertEquals("a", ToolOutputs.cutUtf8(s, 4));
-        assertEquals("a😀", ToolOutputs.cutUtf8(s, 5));
-        assertEquals(s, ToolOutputs.cutUtf8(s, 6));
-        assertEquals("", ToolOutputs.cutUtf8(s, 0));
-        assertEquals(6, ToolOutputs.utf8Length(s));
-        for (int n = 0; n < 12; n++) {
-            String mixed = "aé€😀".repeat(3);
-            String cut = ToolOutputs.cutUtf8(mixed, n);
-            assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= n);
-            assertTrue(mixed.startsWith(cut));
-        }
-    }
 }

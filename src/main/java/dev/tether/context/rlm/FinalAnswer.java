@@ -1,4 +1,4 @@
-package dev.tether.context;
+package dev.tether.context.rlm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.tether.context;
+package dev.tether.context.rlm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.config.Json;
+import dev.tether.context.AuxiliaryCaller;
+import dev.tether.context.ContextWindows;
+import dev.tether.context.RecordingEmitter;
+import dev.tether.context.RlmEngine;
+import dev.tether.context.RlmOutcome;
+import dev.tether.context.RlmResult;
+import dev.tether.context.ScriptedProvider;
+import dev.tether.context.ScriptedResolver;
+import dev.tether.context.TokenEstimator;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
 import dev.tether.provider.CompletionRequest;
@@ -17,6 +26,7 @@ import dev.tether.session.Message;
 import dev.tether.session.RlmConfig;
 import dev.tether.session.Role;
 import dev.tether.session.Usage;
+import dev.tether.tool.Utf8;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +45,7 @@ class RlmEngineTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Function<CompletionRequest, CompletionResponse> script;
     private final ScriptedProvider openai = new ScriptedProvider("openai", r -> script.apply(r));
-    private final RlmEngine engine = new RlmEngine(new ScriptedResolver(openai), windows, caller, registry);
+    private final RlmEngine engine = new RlmService(new ScriptedResolver(openai), windows, caller, registry);
     private final RecordingEmitter events = new RecordingEmitter();
     private final List<Usage> usages = new ArrayList<>();
 
@@ -216,7 +226,7 @@ class RlmEngineTest {
         assertEquals(1, r.subcalls());
         List<Message> second = openai.requests.get(2).messages();
         assertEquals("answer", ((ContentPart.ToolResult) second.get(2).content().get(0)).content());
-        assertEquals(RlmEngine.SUBCALL_BUDGET_EXHAUSTED, ((ContentPart.ToolResult) second.get(3).content().get(0)).content());
+        assertEquals(Subcalls.BUDGET_EXHAUSTED, ((ContentPart.ToolResult) second.get(3).content().get(0)).content());
         // a response without usage is counted with estimates
         assertTrue(usages.get(0).promptTokens() > 0);
     }
@@ -231,7 +241,7 @@ class RlmEngineTest {
         assertEquals(3, r.iterations());
         assertEquals(longText, r.answer());
         List<Message> third = openai.requests.get(2).messages();
-        assertEquals(RlmEngine.CONTINUE, third.get(third.size() - 1).text());
+        assertEquals(IterativeLoop.CONTINUE, third.get(third.size() - 1).text());
         assertEquals(5, third.size());
     }
 
@@ -255,7 +265,7 @@ class RlmEngineTest {
         assertEquals(RlmOutcome.FAILED, routed.result().outcome());
         assertEquals(1, routed.result().iterations());
         assertEquals("root model error: provider returned 503", routed.result().reason());
-        assertEquals(RlmEngine.smartTruncate(out, TOOL), routed.body());
+        assertEquals(SmartTruncation.apply(out, TOOL), routed.body());
         assertTrue(events.of(SessionEvent.TokenUsage.class).isEmpty());
         assertEquals(1, events.of(SessionEvent.TokenEstimate.class).size());
         assertEquals("failed", events.of(SessionEvent.RlmComplete.class).get(0).outcome());
@@ -308,19 +318,19 @@ class RlmEngineTest {
         for (int i = 0; i < lines.length; i++) {
             lines[i] = "row " + i;
         }
-        String out = RlmEngine.lines(lines, 10, 900);
+        String out = RlmTools.lines(lines, 10, 900);
         assertTrue(out.startsWith("10: row 9\n"));
         assertTrue(out.endsWith("409: row 408\n"), "at most 400 lines");
-        assertEquals("No matches", RlmEngine.grep(lines, "nothing", 10));
-        assertEquals(200, RlmEngine.grep(lines, "row", 500).lines().count());
-        assertEquals("2: row 1\n", RlmEngine.grep(lines, "row 1$", 5));
-        assertTrue(RlmEngine.grep(lines, "row [", 5).startsWith("No matches"), "invalid regex falls back to literal");
+        assertEquals("No matches", RlmTools.grep(lines, "nothing", 10));
+        assertEquals(200, RlmTools.grep(lines, "row", 500).lines().count());
+        assertEquals("2: row 1\n", RlmTools.grep(lines, "row 1$", 5));
+        assertTrue(RlmTools.grep(lines, "row [", 5).startsWith("No matches"), "invalid regex falls back to literal");
         String[] wide = {"w".repeat(20_000), "v".repeat(20_000)};
-        assertTrue(RlmEngine.lines(wide, 1, 2).contains("cut at 32 KiB; continue from line 2"));
+        assertTrue(RlmTools.lines(wide, 1, 2).contains("cut at 32 KiB; continue from line 2"));
     }
 
     @Test
     void smartTruncationKeepsSmallOutputs() {
-        assertEquals("small", RlmEngine.smartTruncate("small", TOOL));
+        assertEquals("small", SmartTruncation.apply("small", TOOL));
     }
 }

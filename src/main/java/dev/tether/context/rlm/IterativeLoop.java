@@ -1,14 +1,11 @@
 package dev.tether.context.rlm;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.context.AuxiliaryCaller;
-import dev.tether.context.ContextWindows;
 import dev.tether.context.RlmEngine.RlmRequest;
 import dev.tether.context.RlmOutcome;
 import dev.tether.context.RlmResult;
 import dev.tether.context.TokenEstimator;
 import dev.tether.event.TokenSource;
-import dev.tether.provider.ModelResolver;
 import dev.tether.provider.ResolvedModel;
 import dev.tether.session.Cancellation;
 import dev.tether.session.ContentPart;
@@ -33,19 +30,10 @@ final class IterativeLoop {
     /** The user message after a reply with neither tool calls nor an answer. */
     static final String CONTINUE = "Continue. Call FINAL(\"your answer\") when ready.";
 
-    private final ModelResolver resolver;
-    private final ContextWindows windows;
-    private final AuxiliaryCaller caller;
-    private final RlmMeters meters;
-    private final ObjectMapper json;
+    private final RlmWiring wiring;
 
-    IterativeLoop(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, RlmMeters meters,
-                  ObjectMapper json) {
-        this.resolver = resolver;
-        this.windows = windows;
-        this.caller = caller;
-        this.meters = meters;
-        this.json = json;
+    IterativeLoop(RlmWiring wiring) {
+        this.wiring = wiring;
     }
 
     RlmResult run(RlmRequest req) {
@@ -70,8 +58,8 @@ final class IterativeLoop {
             this.content = req.content() == null ? "" : req.content();
             this.lines = content.split("\n", -1);
             this.record = new RunRecord(req.traceId(), req.rootModel(), TokenEstimator.estimate(content),
-                    req.emitter(), req.usageSink(), meters);
-            this.subcalls = new Subcalls(req, resolver, windows, caller, json, record);
+                    req.emitter(), req.usageSink(), wiring.meters());
+            this.subcalls = new Subcalls(req, wiring, record);
         }
 
         RlmResult execute() {
@@ -79,7 +67,7 @@ final class IterativeLoop {
             record.progress(0, max, "started");
             ResolvedModel root = null;
             try {
-                root = resolver.resolve(req.rootModel());
+                root = wiring.resolver().resolve(req.rootModel());
             } catch (RuntimeException e) {
                 error = "root model unavailable: " + e.getMessage();
             }
@@ -113,7 +101,7 @@ final class IterativeLoop {
         /** One root-model call; null when it was cancelled or failed (the run then ends). */
         private Message ask(ResolvedModel root) {
             try {
-                Message reply = caller.call(root, new AuxiliaryCaller.Call(TokenSource.RLM_ITERATION, conversation,
+                Message reply = wiring.caller().call(root, new AuxiliaryCaller.Call(TokenSource.RLM_ITERATION, conversation,
                                 RlmTools.DEFINITIONS, TEMPERATURE, null, CALL_MAX_TOKENS, null), req.emitter(),
                         req.cancellation(), record).response().message();
                 return reply == null ? Message.assistantText("") : reply;
@@ -127,7 +115,7 @@ final class IterativeLoop {
 
         /** A reply: the final answer, tool calls to answer, an accepted long text, or a nudge to continue. */
         private void take(ResolvedModel root, Message reply) {
-            Optional<String> fin = FinalAnswer.of(json, reply);
+            Optional<String> fin = FinalAnswer.of(wiring.json(), reply);
             if (fin.isPresent()) {
                 finish(fin.get());
                 return;
@@ -175,7 +163,7 @@ final class IterativeLoop {
                         return;
                     }
                 } else {
-                    RlmTools.Arguments args = RlmTools.parse(json, c);
+                    RlmTools.Arguments args = RlmTools.parse(wiring.json(), c);
                     out = args.error() != null ? args.error() : RlmTools.execute(c.name(), args.object(), lines);
                 }
                 results.add(Message.toolResult(c.id(), out));

@@ -26,11 +26,11 @@ public class RlmService implements RlmEngine {
     @Inject
     public RlmService(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, MeterRegistry registry,
                       ObjectMapper json) {
-        RlmMeters meters = new RlmMeters(registry);
         // the models' tool-call arguments are JSON of other writers: read leniently (Json.internal)
-        this.loop = new IterativeLoop(resolver, windows, caller, meters, Json.internal(json));
+        RlmWiring wiring = new RlmWiring(resolver, windows, caller, new RlmMeters(registry), Json.internal(json));
+        this.loop = new IterativeLoop(wiring);
         this.routing = new OutputRouting(windows, loop);
-        this.summary = new SummaryMode(resolver, windows, caller, meters);
+        this.summary = new SummaryMode(wiring);
     }
 
     /** Built without CDI: the service's mapper ({@link Json#mapper()}). */

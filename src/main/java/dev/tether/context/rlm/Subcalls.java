@@ -1,13 +1,10 @@
 package dev.tether.context.rlm;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.context.AuxiliaryCaller;
-import dev.tether.context.ContextWindows;
 import dev.tether.context.RlmEngine.RlmRequest;
 import dev.tether.context.SummaryMessage;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
-import dev.tether.provider.ModelResolver;
 import dev.tether.provider.ResolvedModel;
 import dev.tether.session.Cancellation;
 import dev.tether.session.ContentPart;
@@ -24,23 +21,16 @@ final class Subcalls {
     static final String BUDGET_EXHAUSTED = "sub-call budget exhausted; call FINAL now";
 
     private final RlmRequest req;
-    private final ModelResolver resolver;
-    private final ContextWindows windows;
-    private final AuxiliaryCaller caller;
-    private final ObjectMapper json;
+    private final RlmWiring wiring;
     private final RunRecord record;
     private ResolvedModel model;
     private boolean resolved;
     private int count;
     private String usedSelector;
 
-    Subcalls(RlmRequest req, ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller,
-             ObjectMapper json, RunRecord record) {
+    Subcalls(RlmRequest req, RlmWiring wiring, RunRecord record) {
         this.req = req;
-        this.resolver = resolver;
-        this.windows = windows;
-        this.caller = caller;
-        this.json = json;
+        this.wiring = wiring;
         this.record = record;
     }
 
@@ -72,7 +62,7 @@ final class Subcalls {
     }
 
     private String ask(ContentPart.ToolCall call, String[] lines) {
-        RlmTools.Arguments parsed = RlmTools.parse(json, call);
+        RlmTools.Arguments parsed = RlmTools.parse(wiring.json(), call);
         if (parsed.error() != null) {
             return parsed.error();
         }
@@ -82,12 +72,12 @@ final class Subcalls {
         for (int i = from; i <= to; i++) {
             slice.append(lines[i - 1]).append('\n');
         }
-        String text = SummaryMessage.limit(slice.toString(), windows.usableBudgetOf(model.selector()) / 2);
+        String text = SummaryMessage.limit(slice.toString(), wiring.windows().usableBudgetOf(model.selector()) / 2);
         String prompt = "Answer the question about the content below. Be concise and exact.\n\nQuestion: "
                 + parsed.object().path("question").asText("") + "\n\nContent (lines " + from + "–" + to + "):\n"
                 + text;
         try {
-            return caller.call(model, new AuxiliaryCaller.Call(TokenSource.RLM_SUBCALL,
+            return wiring.caller().call(model, new AuxiliaryCaller.Call(TokenSource.RLM_SUBCALL,
                     List.of(Message.userText(prompt)), List.of(), IterativeLoop.TEMPERATURE, null,
                     IterativeLoop.CALL_MAX_TOKENS, null), req.emitter(), req.cancellation(), record).text();
         } catch (Cancellation.CancelledException e) {
@@ -105,7 +95,7 @@ final class Subcalls {
         model = root;
         if (req.subcallModel() != null && !req.subcallModel().isBlank()) {
             try {
-                model = resolver.resolve(req.subcallModel());
+                model = wiring.resolver().resolve(req.subcallModel());
             } catch (RuntimeException e) {
                 req.emitter().emit(new SessionEvent.RlmSubcallFallback(req.subcallModel(), root.selector(),
                         e.getMessage()));

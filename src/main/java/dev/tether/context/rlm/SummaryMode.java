@@ -2,14 +2,12 @@ package dev.tether.context.rlm;
 
 import dev.tether.context.AuxiliaryCaller;
 import dev.tether.context.ChunkCompressor;
-import dev.tether.context.ContextWindows;
 import dev.tether.context.RlmEngine.SummaryRequest;
 import dev.tether.context.RlmOutcome;
 import dev.tether.context.RlmResult;
 import dev.tether.context.SummaryMessage;
 import dev.tether.context.TokenEstimator;
 import dev.tether.event.TokenSource;
-import dev.tether.provider.ModelResolver;
 import dev.tether.provider.ResolvedModel;
 import dev.tether.session.Cancellation;
 import dev.tether.session.ContentPart;
@@ -28,16 +26,10 @@ final class SummaryMode {
             + "state; recent actions and their results; files touched; exact errors, commands and identifiers that "
             + "matter; open tasks; next steps. Be specific and complete; output only the briefing.";
 
-    private final ModelResolver resolver;
-    private final ContextWindows windows;
-    private final AuxiliaryCaller caller;
-    private final RlmMeters meters;
+    private final RlmWiring wiring;
 
-    SummaryMode(ModelResolver resolver, ContextWindows windows, AuxiliaryCaller caller, RlmMeters meters) {
-        this.resolver = resolver;
-        this.windows = windows;
-        this.caller = caller;
-        this.meters = meters;
+    SummaryMode(RlmWiring wiring) {
+        this.wiring = wiring;
     }
 
     /** See {@link dev.tether.context.RlmEngine#summarize}. */
@@ -51,22 +43,22 @@ final class SummaryMode {
         }
         String content = joined.toString();
         RunRecord record = new RunRecord(req.traceId(), req.rootModel(), TokenEstimator.estimate(content),
-                req.emitter(), req.usageSink(), meters);
+                req.emitter(), req.usageSink(), wiring.meters());
         record.progress(0, 1, "started");
         ResolvedModel root;
         try {
-            root = resolver.resolve(req.rootModel());
+            root = wiring.resolver().resolve(req.rootModel());
         } catch (RuntimeException e) {
             return record.end(RlmOutcome.FAILED, null, 0, 0, "root model unavailable: " + e.getMessage(), null);
         }
-        long limit = Math.min(INPUT_MAX, windows.usableBudgetOf(root.selector()) / 2);
+        long limit = Math.min(INPUT_MAX, wiring.windows().usableBudgetOf(root.selector()) / 2);
         if (record.inputTokens() > limit) {
             content = ChunkCompressor.compress(req.content(), limit);
         }
         record.progress(1, 1, "iterating");
         String text;
         try {
-            text = caller.call(root, new AuxiliaryCaller.Call(TokenSource.RLM_ITERATION,
+            text = wiring.caller().call(root, new AuxiliaryCaller.Call(TokenSource.RLM_ITERATION,
                             List.of(Message.of(Role.SYSTEM, new ContentPart.Text(INSTRUCTION)),
                                     Message.userText(content)), List.of(), IterativeLoop.TEMPERATURE, null,
                             (int) SummaryMessage.MAX_SUMMARY_TOKENS, null),

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,7 +217,19 @@ public interface TetherConfig {
 
     /** Codex CLI import. */
     interface Codex {
-        /** Codex home; default {@code $CODEX_HOME}, else {@code ~/.codex}. */
+        /**
+         * Codex home; {@code application.properties} sets it to {@code $CODEX_HOME}. Unset, empty or blank (also an
+         * empty {@code CODEX_HOME}): {@link #defaultHome()}.
+         */
         Optional<String> home();
+
+        /** Codex home when {@link #home()} is unset or empty; default {@code ~/.codex}. */
+        @WithDefault("${user.home}/.codex")
+        String defaultHome();
+
+        /** The Codex home in use: {@link #home()} when not blank, else {@link #defaultHome()}. */
+        default Path resolvedHome() {
+            return Path.of(home().filter(h -> !h.isBlank()).orElse(defaultHome()));
+        }
     }
 }

@@ -30,7 +30,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -241,9 +240,9 @@ class CodexImporterTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        List<SessionSummary> a = importer.mergeCodexSummaries(ledger.toString(), List.of(nativeNoTitle));
+        List<SessionSummary> a = importer.listing().mergeCodexSummaries(ledger.toString(), List.of(nativeNoTitle));
         assertEquals(List.of(nativeNoTitle.withTitle("[Codex] Find currency migration")), a);
-        List<SessionSummary> b = importer.mergeCodexSummaries(ledger.toString(), List.of(boilerplate));
+        List<SessionSummary> b = importer.listing().mergeCodexSummaries(ledger.toString(), List.of(boilerplate));
         assertEquals("[Codex] Find currency migration", b.get(0).title());
         assertEquals(3, b.get(0).messageCount(), "the native entry stays");
     }
@@ -252,11 +251,11 @@ class CodexImporterTest {
     void listingMatchesSymlinkedDirectoriesAndMissingDirectoriesByAncestry() throws IOException {
         writeExample();
         Path link = Files.createSymbolicLink(tmp.resolve("ledger-link"), ledger);
-        assertEquals(1, importer.codexSummaries(link.toString()).size());
+        assertEquals(1, importer.listing().codexSummaries(link.toString()).size());
         assertEquals(1, importer.importForDirectory(link + "/.").imported());
         Rollouts.write(home, "sessions/gone.jsonl", List.of(meta("gone-1", "2026-10-01T00:00:00Z", "/gone/a/b")));
-        assertEquals(List.of("gone-1"), importer.codexSummaries("/gone/a").stream().map(SessionSummary::id).toList());
-        assertEquals(List.of(), importer.codexSummaries("/gone/ab"));
+        assertEquals(List.of("gone-1"), importer.listing().codexSummaries("/gone/a").stream().map(SessionSummary::id).toList());
+        assertEquals(List.of(), importer.listing().codexSummaries("/gone/ab"));
         assertEquals(0, importer.importForDirectory("/gone/a").files().size(), "import needs the same directory");
     }
 
@@ -276,18 +275,10 @@ class CodexImporterTest {
     }
 
     @Test
-    void codexHomeResolution() {
-        assertEquals(Path.of("/cfg"), CodexImporter.resolveHome(Optional.of("/cfg"), "/env", "/home/u"));
-        assertEquals(Path.of("/env"), CodexImporter.resolveHome(Optional.of(" "), "/env", "/home/u"));
-        assertEquals(Path.of("/home/u/.codex"), CodexImporter.resolveHome(Optional.empty(), "", "/home/u"));
-        assertEquals(Path.of("/home/u/.codex"), CodexImporter.resolveHome(Optional.empty(), null, "/home/u"));
-    }
-
-    @Test
     void missingSessionsFolderMeansNothingToImport() {
-        assertEquals(List.of(), importer.discover());
+        assertEquals(List.of(), new CodexRollouts(home, new RolloutReader(json), json).discover());
         assertEquals(ImportReport.of(List.of(), null), importer.importForDirectory(ledger.toString()));
-        assertEquals(List.of(), importer.codexSummaries(null));
+        assertEquals(List.of(), importer.listing().codexSummaries(null));
         assertNull(ImportReport.of(List.of(), null).sessionId());
     }
 }

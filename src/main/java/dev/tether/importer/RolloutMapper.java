@@ -1,9 +1,14 @@
 package dev.tether.importer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static dev.tether.importer.RolloutFields.count;
+import static dev.tether.importer.RolloutFields.lenientTimestamp;
+import static dev.tether.importer.RolloutFields.object;
+import static dev.tether.importer.RolloutFields.optionalTimestamp;
+import static dev.tether.importer.RolloutFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.importer.RolloutFields.BadLine;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
@@ -34,6 +39,7 @@ final class RolloutMapper {
     private static final Pattern ENV_CWD = Pattern.compile("<cwd>(.*?)</cwd>", Pattern.DOTALL);
 
     private final ObjectMapper json;
+    private final ResponseItems items;
     private final int maxMessages;
     private final ArrayDeque<Message> messages = new ArrayDeque<>();
 
@@ -53,14 +59,8 @@ final class RolloutMapper {
 
     RolloutMapper(ObjectMapper json, int maxMessages) {
         this.json = json;
+        this.items = new ResponseItems(json);
         this.maxMessages = maxMessages;
-    }
-
-    /** A line that is not understood: skipped and counted, never fatal. No stack trace: it is control flow. */
-    private static final class BadLine extends Exception {
-        BadLine() {
-            super(null, null, false, false);
-        }
     }
 
     /** Consumes one line of the file. Blank lines are ignored. */
@@ -188,66 +188,17 @@ final class RolloutMapper {
     // ---- response items (§10.2, §10.4) ----
 
     private void responseItem(JsonNode item) throws BadLine {
-        String type = text(item.get("type"));
-        Message message = switch (type) {
-            case "message" -> message(item);
-            case "reasoning" -> reasoning(item);
-            case "function_call" -> functionCall(item);
-            case "custom_tool_call" -> customToolCall(item);
-            case "local_shell_call" -> localShellCall(item);
-            case "function_call_output", "custom_tool_call_output" -> toolOutput(item);
-            default -> null; // web_search_call and others are ignored
-        };
-        if (message != null) {
-            add(message);
+        Message message = items.map(item);
+        if (message == null) {
+            return;
         }
+        if (message.role() == Role.USER) {
+            observeUserTexts(message.content());
+        }
+        add(message);
     }
 
-    private Message message(JsonNode item) throws BadLine {
-        String roleName = text(item.get("role"));
-        JsonNode content = item.get("content");
-        if (content == null || !content.isArray()) {
-            throw new BadLine();
-        }
-        Role role = switch (roleName) {
-            case "user" -> Role.USER;
-            case "assistant" -> Role.ASSISTANT;
-            case "developer" -> Role.DEVELOPER;
-            default -> null; // system and anything else are dropped
-        };
-        if (role == null) {
-            return null;
-        }
-        List<ContentPart> parts = new ArrayList<>(content.size());
-        for (JsonNode c : content) {
-            String ct = c.path("type").asText("");
-            switch (ct) {
-                case "input_text", "output_text" -> {
-                    JsonNode t = c.get("text");
-                    if (t != null && t.isTextual()) {
-                        String trimmed = t.asText().trim();
-                        if (!trimmed.isEmpty()) {
-                            parts.add(new ContentPart.Text(trimmed));
-                        }
-                    }
-                }
-                case "input_image" -> {
-                    JsonNode url = c.get("image_url");
-                    if (url != null && url.isTextual() && !url.asText().isBlank()) {
-                        parts.add(new ContentPart.Image(url.asText(), null));
-                    }
-                }
-                default -> {
-                    // other content types carry nothing a session can hold
-                }
-            }
-        }
-        if (role == Role.USER) {
-            observeUserTexts(parts);
-        }
-        return parts.isEmpty() ? null : new Message(role, parts);
-    }
-
+    /** The first title candidate and the {@code <environment_context>} directory of user texts. */
     private void observeUserTexts(List<ContentPart> parts) {
         for (ContentPart p : parts) {
             if (p instanceof ContentPart.Text t) {
@@ -262,108 +213,6 @@ final class RolloutMapper {
                 }
             }
         }
-    }
-
-    private Message reasoning(JsonNode item) throws BadLine {
-        String text = reasoningContent(item.get("content"));
-        if (text == null || text.isBlank()) {
-            text = reasoningSummary(item.get("summary"));
-        }
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        return Message.of(Role.ASSISTANT, new ContentPart.Thinking(text, null));
-    }
-
-    private static String reasoningContent(JsonNode content) throws BadLine {
-        if (content == null || content.isNull()) {
-            return null;
-        }
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        if (!content.isArray()) {
-            throw new BadLine();
-        }
-        return joinTexts(content);
-    }
-
-    private static String reasoningSummary(JsonNode summary) throws BadLine {
-        if (summary == null || summary.isNull()) {
-            return null;
-        }
-        if (!summary.isArray()) {
-            throw new BadLine();
-        }
-        return joinTexts(summary);
-    }
-
-    /** Texts of an array whose items are strings or objects with a {@code text}, joined by newlines. */
-    private static String joinTexts(JsonNode array) {
-        StringBuilder sb = new StringBuilder();
-        boolean any = false;
-        for (JsonNode n : array) {
-            String t = n.isTextual() ? n.asText() : n.path("text").isTextual() ? n.get("text").asText() : null;
-            if (t != null) {
-                if (any) {
-                    sb.append('\n');
-                }
-                sb.append(t);
-                any = true;
-            }
-        }
-        return any ? sb.toString() : null;
-    }
-
-    private Message functionCall(JsonNode item) throws BadLine {
-        String callId = callId(item, true);
-        String name = text(item.get("name"));
-        JsonNode args = item.get("arguments");
-        if (args == null || args.isNull()) {
-            throw new BadLine();
-        }
-        String arguments = args.isTextual() ? args.asText() : encode(args);
-        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId, name, arguments));
-    }
-
-    private Message customToolCall(JsonNode item) throws BadLine {
-        String callId = callId(item, true);
-        String name = text(item.get("name"));
-        JsonNode input = item.get("input");
-        if (input == null || input.isNull()) {
-            throw new BadLine();
-        }
-        ObjectNode wrapped = json.createObjectNode();
-        wrapped.set("input", input);
-        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId, name, encode(wrapped)));
-    }
-
-    private Message localShellCall(JsonNode item) throws BadLine {
-        String callId = callId(item, true);
-        JsonNode action = object(item.get("action"));
-        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId, "local_shell", encode(action)));
-    }
-
-    private Message toolOutput(JsonNode item) throws BadLine {
-        String callId = callId(item, false);
-        JsonNode output = item.get("output");
-        String content = output == null || output.isNull() ? "" : output.isTextual() ? output.asText() : encode(output);
-        return Message.toolResult(callId, content);
-    }
-
-    /** {@code call_id}, else (for calls) {@code id}; a call or output without one is a bad line. */
-    private static String callId(JsonNode item, boolean idFallback) throws BadLine {
-        JsonNode c = item.get("call_id");
-        if (c != null && c.isTextual() && !c.asText().isEmpty()) {
-            return c.asText();
-        }
-        if (idFallback) {
-            JsonNode i = item.get("id");
-            if (i != null && i.isTextual() && !i.asText().isEmpty()) {
-                return i.asText();
-            }
-        }
-        throw new BadLine();
     }
 
     private void add(Message message) {
@@ -432,58 +281,5 @@ final class RolloutMapper {
             }
         }
         return null;
-    }
-
-    // ---- field helpers: a wrong type makes the line bad ----
-
-    private static String text(JsonNode n) throws BadLine {
-        if (n == null || !n.isTextual()) {
-            throw new BadLine();
-        }
-        return n.asText();
-    }
-
-    private static JsonNode object(JsonNode n) throws BadLine {
-        if (n == null || !n.isObject()) {
-            throw new BadLine();
-        }
-        return n;
-    }
-
-    private static long count(JsonNode n) throws BadLine {
-        if (n == null || !n.canConvertToLong() || !n.isIntegralNumber()) {
-            throw new BadLine();
-        }
-        return n.asLong();
-    }
-
-    /** An envelope time: absent is fine, a non-string is a bad line, an unparseable string is ignored. */
-    private static Instant optionalTimestamp(JsonNode n) throws BadLine {
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new BadLine();
-        }
-        return lenientTimestamp(n);
-    }
-
-    private static Instant lenientTimestamp(JsonNode n) {
-        if (n == null || !n.isTextual()) {
-            return null;
-        }
-        try {
-            return Timestamps.parse(n.asText());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private String encode(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON tree always serialises", e);
-        }
     }
 }

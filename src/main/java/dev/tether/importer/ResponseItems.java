@@ -1,6 +1,7 @@
 package dev.tether.importer;
 
 import static dev.tether.importer.RolloutFields.object;
+import static dev.tether.importer.RolloutFields.present;
 import static dev.tether.importer.RolloutFields.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -134,32 +135,23 @@ final class ResponseItems {
     }
 
     private Message functionCall(JsonNode item) throws BadLine {
-        String callId = callId(item, true);
-        String name = text(item.get("name"));
-        JsonNode args = item.get("arguments");
-        if (args == null || args.isNull()) {
-            throw new BadLine();
-        }
-        String arguments = args.isTextual() ? args.asText() : encode(args);
-        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId, name, arguments));
+        JsonNode args = present(item.get("arguments"));
+        return call(item, text(item.get("name")), args.isTextual() ? args.asText() : encode(args));
     }
 
     private Message customToolCall(JsonNode item) throws BadLine {
-        String callId = callId(item, true);
-        String name = text(item.get("name"));
-        JsonNode input = item.get("input");
-        if (input == null || input.isNull()) {
-            throw new BadLine();
-        }
         ObjectNode wrapped = json.createObjectNode();
-        wrapped.set("input", input);
-        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId, name, encode(wrapped)));
+        wrapped.set("input", present(item.get("input")));
+        return call(item, text(item.get("name")), encode(wrapped));
     }
 
     private Message localShellCall(JsonNode item) throws BadLine {
-        String callId = callId(item, true);
-        JsonNode action = object(item.get("action"));
-        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId, "local_shell", encode(action)));
+        return call(item, "local_shell", encode(object(item.get("action"))));
+    }
+
+    /** An assistant tool call under the item's call id. */
+    private static Message call(JsonNode item, String name, String arguments) throws BadLine {
+        return Message.of(Role.ASSISTANT, new ContentPart.ToolCall(callId(item, true), name, arguments));
     }
 
     private Message toolOutput(JsonNode item) throws BadLine {

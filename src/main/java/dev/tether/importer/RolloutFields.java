@@ -31,6 +31,14 @@ final class RolloutFields {
         return n;
     }
 
+    /** A field that is there and not null. */
+    static JsonNode present(JsonNode n) throws BadLine {
+        if (n == null || n.isNull()) {
+            throw new BadLine();
+        }
+        return n;
+    }
+
     static long count(JsonNode n) throws BadLine {
         if (n == null || !n.canConvertToLong() || !n.isIntegralNumber()) {
             throw new BadLine();

@@ -42,13 +42,7 @@ public class EditTool extends BuiltinTool {
         if (oldString.equals(newString)) {
             throw new ToolFailure("old_string and new_string are identical; nothing to change");
         }
-        Path file = WorkspacePaths.resolve(context, raw);
-        if (!Files.exists(file)) {
-            throw new ToolFailure("File not found: " + raw);
-        }
-        if (Files.isDirectory(file)) {
-            throw new ToolFailure("Is a directory, not a file: " + raw);
-        }
+        Path file = PathChecks.file(WorkspacePaths.resolve(context, raw), raw, "");
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readNoFollow(file))).toString();

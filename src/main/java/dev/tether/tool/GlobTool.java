@@ -3,7 +3,6 @@ package dev.tether.tool;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +35,7 @@ public class GlobTool extends BuiltinTool {
         String raw = args.string("path", ".");
         int limit = (int) args.integer("limit", DEFAULT_LIMIT);
         Path root = WorkspacePaths.root(context);
-        Path start = WorkspacePaths.resolve(root, raw);
-        if (!Files.exists(start)) {
-            throw new ToolFailure("Path not found: " + raw);
-        }
-        if (!Files.isDirectory(start)) {
-            throw new ToolFailure("Not a directory: " + raw);
-        }
+        Path start = PathChecks.directory(WorkspacePaths.resolve(root, raw), raw);
         List<String> matches = new ArrayList<>();
         for (Path file : WorkspaceWalker.regularFiles(start, context::isCancelled)) {
             if (glob.matches(start.relativize(file).toString().replace('\\', '/'))) {
@@ -50,13 +43,6 @@ public class GlobTool extends BuiltinTool {
             }
         }
         matches.sort(null);
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < Math.min(limit, matches.size()); i++) {
-            out.append(matches.get(i)).append('\n');
-        }
-        if (matches.size() > limit) {
-            out.append("… ").append(matches.size() - limit).append(" more matches\n");
-        }
-        return ToolResult.success(ListTool.stripTrailingNewline(out));
+        return ToolResult.success(OutputLines.capped(matches, limit, "matches"));
     }
 }

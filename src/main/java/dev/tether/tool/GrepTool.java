@@ -55,14 +55,11 @@ public class GrepTool extends BuiltinTool {
         String raw = args.string("path", ".");
         int limit = (int) args.integer("limit", DEFAULT_LIMIT);
         Path root = WorkspacePaths.root(context);
-        Path start = WorkspacePaths.resolve(root, raw);
-        if (!Files.exists(start)) {
-            throw new ToolFailure("Path not found: " + raw);
-        }
+        Path start = PathChecks.existing(WorkspacePaths.resolve(root, raw), raw);
 
         List<Path> files = new ArrayList<>(WorkspaceWalker.regularFiles(start, context::isCancelled));
         files.sort(Comparator.comparing(f -> WorkspacePaths.relative(root, f)));
-        StringBuilder out = new StringBuilder();
+        List<String> shown = new ArrayList<>();
         int matches = 0;
         for (Path file : files) {
             if (context.isCancelled()) {
@@ -83,8 +80,8 @@ public class GrepTool extends BuiltinTool {
                     if (pattern.matcher(line).find()) {
                         matches++;
                         if (matches <= limit) {
-                            String shown = line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) : line;
-                            out.append(rel).append(':').append(number).append(':').append(shown).append('\n');
+                            shown.add(rel + ':' + number + ':' + (line.length() > MAX_LINE_CHARS
+                                    ? line.substring(0, MAX_LINE_CHARS) : line));
                         }
                     }
                 }
@@ -95,9 +92,6 @@ public class GrepTool extends BuiltinTool {
         if (matches == 0) {
             return ToolResult.success("No matches");
         }
-        if (matches > limit) {
-            out.append("… ").append(matches - limit).append(" more matches\n");
-        }
-        return ToolResult.success(ListTool.stripTrailingNewline(out));
+        return ToolResult.success(OutputLines.of(shown, matches - shown.size(), "matches"));
     }
 }

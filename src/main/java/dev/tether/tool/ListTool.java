@@ -29,13 +29,7 @@ public class ListTool extends BuiltinTool {
     @Override
     protected ToolResult run(ToolArguments args, ToolContext context) throws ToolFailure, IOException {
         String raw = args.string("path", ".");
-        Path dir = WorkspacePaths.resolve(context, raw);
-        if (!Files.exists(dir)) {
-            throw new ToolFailure("Path not found: " + raw);
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new ToolFailure("Not a directory: " + raw);
-        }
+        Path dir = PathChecks.directory(WorkspacePaths.resolve(context, raw), raw);
         List<String> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path entry : stream) {
@@ -47,21 +41,6 @@ public class ListTool extends BuiltinTool {
             }
         }
         entries.sort(null);
-        StringBuilder out = new StringBuilder();
-        int shown = Math.min(entries.size(), MAX_ENTRIES);
-        for (int i = 0; i < shown; i++) {
-            out.append(entries.get(i)).append('\n');
-        }
-        if (entries.size() > MAX_ENTRIES) {
-            out.append("… ").append(entries.size() - MAX_ENTRIES).append(" more entries\n");
-        }
-        return ToolResult.success(stripTrailingNewline(out));
-    }
-
-    static String stripTrailingNewline(StringBuilder sb) {
-        if (sb.length() > 0 && sb.charAt(sb.length() - 1) == '\n') {
-            sb.setLength(sb.length() - 1);
-        }
-        return sb.toString();
+        return ToolResult.success(OutputLines.capped(entries, MAX_ENTRIES, "entries"));
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -34,13 +33,7 @@ public class ReadTool extends BuiltinTool {
         String raw = args.string("path");
         long offset = args.integer("offset", 1);
         long limit = args.integer("limit", MAX_LINES);
-        Path file = WorkspacePaths.resolve(context, raw);
-        if (!Files.exists(file)) {
-            throw new ToolFailure("File not found: " + raw);
-        }
-        if (Files.isDirectory(file)) {
-            throw new ToolFailure("Is a directory, not a file: " + raw + " (use list)");
-        }
+        Path file = PathChecks.file(WorkspacePaths.resolve(context, raw), raw, " (use list)");
         if (TextFiles.isBinary(file)) {
             throw new ToolFailure("Cannot read binary file: " + raw);
         }
@@ -68,6 +61,6 @@ public class ReadTool extends BuiltinTool {
         if (total > last) {
             out.append("(file has more lines; continue with offset=").append(last + 1).append(")\n");
         }
-        return ToolResult.success(ListTool.stripTrailingNewline(out), metadata);
+        return ToolResult.success(OutputLines.withoutFinalNewline(out), metadata);
     }
 }

@@ -27,10 +27,7 @@ public class WriteTool extends BuiltinTool {
     @Override
     protected ToolResult run(ToolArguments args, ToolContext context) throws ToolFailure, IOException {
         String raw = args.string("path");
-        Path file = WorkspacePaths.resolve(context, raw);
-        if (Files.isDirectory(file)) {
-            throw new ToolFailure("Is a directory, not a file: " + raw);
-        }
+        Path file = PathChecks.notDirectory(WorkspacePaths.resolve(context, raw), raw, "");
         byte[] bytes = args.string("content").getBytes(StandardCharsets.UTF_8);
         boolean created = !Files.exists(file);
         Path parent = file.getParent();

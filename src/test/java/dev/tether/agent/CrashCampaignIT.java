@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * result; every session loads; the listing names exactly the session files on disk; no temp file is left.
  * {@code -Dcrash.seed=N} and {@code -Dcrash.kills=N} vary the run; the figures are printed for the record.
  */
+@Tag("slow")
 class CrashCampaignIT {
 
     private static final long SEED = Long.getLong("crash.seed", 20261102L);

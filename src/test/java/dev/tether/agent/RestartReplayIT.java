@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * on the same data dir, and {@code GET /events} with {@code Last-Event-ID} delivers every durable event exactly once,
  * with the ids the first process gave them, then follows the next turn live.
  */
+@Tag("slow")
 class RestartReplayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

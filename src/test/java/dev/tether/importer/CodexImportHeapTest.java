@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Imports a generated ~50 MB rollout in a child JVM limited to 64 MiB of heap: it succeeds only if the reader streams
  * and keeps a bounded window, never the whole file.
  */
+@Tag("slow")
 class CodexImportHeapTest {
 
     @TempDir

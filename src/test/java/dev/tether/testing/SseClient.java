@@ -18,9 +18,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real SSE client over {@link HttpClient} (HTTP/1.1, 127.0.0.1) for tests and harnesses: opens a stream with a GET
- * or POST, parses frames ({@code event:}, {@code id:}, {@code data:}, comments) on its own thread and hands them out
- * in order. {@link #close()} drops the connection (a client going away mid-stream).
+ * The SSE client of the tests and harnesses, a real one over {@link HttpClient} (HTTP/1.1, 127.0.0.1): opens a stream
+ * with a GET or POST, parses frames ({@code event:}, {@code id:}, {@code data:}, comments) on its own thread and hands
+ * them out in order. The only SSE parsing in the tests: the service's own parser ({@code provider.http.SseParser})
+ * reads model streams and drops {@code id:} and comments, which Tether's streams need. {@link #close()} drops the connection (a client going away mid-stream).
  */
 public final class SseClient implements AutoCloseable {
 
@@ -61,9 +62,15 @@ public final class SseClient implements AutoCloseable {
 
     /** {@code GET url} with {@code Accept: text/event-stream} and the given headers. */
     public static SseClient get(URI url, Map<String, String> headers, Semaphore pace) throws Exception {
+        return get(url, headers, pace, Duration.ofSeconds(30));
+    }
+
+    /** {@link #get(URI, Map, Semaphore)} waiting up to {@code wait} for each frame. */
+    public static SseClient get(URI url, Map<String, String> headers, Semaphore pace, Duration wait)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream").GET();
         headers.forEach(b::header);
-        return new SseClient(b.build(), pace, Duration.ofSeconds(30));
+        return new SseClient(b.build(), pace, wait);
     }
 
     /** {@code POST url} of a JSON body with {@code Accept: text/event-stream}. */
@@ -73,10 +80,15 @@ public final class SseClient implements AutoCloseable {
 
     /** {@code POST url} of a JSON body with {@code Accept: text/event-stream} and the given headers. */
     public static SseClient post(URI url, String json, Map<String, String> headers) throws Exception {
+        return post(url, json, headers, Duration.ofSeconds(30));
+    }
+
+    /** {@link #post(URI, String, Map)} waiting up to {@code wait} for each frame. */
+    public static SseClient post(URI url, String json, Map<String, String> headers, Duration wait) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(b::header);
-        return new SseClient(b.build(), null, Duration.ofSeconds(30));
+        return new SseClient(b.build(), null, wait);
     }
 
     private void read(Semaphore pace) {

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The OS file lock keeps a second process (a child JVM on the same data dir) from writing a held session. */
+@Tag("slow")
 class CrossProcessLockTest {
 
     @TempDir

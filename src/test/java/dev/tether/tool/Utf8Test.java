@@ -9,35 +9,25 @@ import org.junit.jupiter.api.Test;
 class Utf8Test {
 
     @Test
-    void cutNeverSplitsACharacterIncludingSurrogatePairs() {
+    void cutsNeverSplitACharacterIncludingSurrogatePairs() {
         String s = "a😀b"; // 1 + 4 + 1 bytes
         assertEquals("a", Utf8.prefix(s, 1));
         assertEquals("a", Utf8.prefix(s, 4));
         assertEquals("a😀", Utf8.prefix(s, 5));
         assertEquals(s, Utf8.prefix(s, 6));
         assertEquals("", Utf8.prefix(s, 0));
-        assertEquals(6, Utf8.bytes(s));
-        for (int n = 0; n < 12; n++) {
-            String mixed = "aé€😀".repeat(3);
-            String cut = Utf8.prefix(mixed, n);
-            assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= n);
-            assertTrue(mixed.startsWith(cut));
-        }
-    }
-
-    @Test
-    void suffixNeverSplitsACharacter() {
-        String s = "a😀b"; // 1 + 4 + 1 bytes
         assertEquals("b", Utf8.suffix(s, 1));
         assertEquals("b", Utf8.suffix(s, 4));
         assertEquals("😀b", Utf8.suffix(s, 5));
         assertEquals(s, Utf8.suffix(s, 6));
         assertEquals("", Utf8.suffix(s, 0));
+        assertEquals(6, Utf8.bytes(s));
+        String mixed = "aé€😀".repeat(3);
         for (int n = 0; n < 12; n++) {
-            String mixed = "aé€😀".repeat(3);
-            String cut = Utf8.suffix(mixed, n);
-            assertTrue(cut.getBytes(StandardCharsets.UTF_8).length <= n);
-            assertTrue(mixed.endsWith(cut));
+            String head = Utf8.prefix(mixed, n);
+            String tail = Utf8.suffix(mixed, n);
+            assertTrue(head.getBytes(StandardCharsets.UTF_8).length <= n && mixed.startsWith(head), head);
+            assertTrue(tail.getBytes(StandardCharsets.UTF_8).length <= n && mixed.endsWith(tail), tail);
         }
     }
 

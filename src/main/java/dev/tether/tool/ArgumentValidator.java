@@ -164,24 +164,13 @@ public class ArgumentValidator {
     }
 
     private static String describe(JsonNode value) {
-        if (value.isTextual()) {
-            return "a string";
-        }
-        if (value.isIntegralNumber()) {
-            return "an integer";
-        }
-        if (value.isNumber()) {
-            return "a number";
-        }
-        if (value.isBoolean()) {
-            return "a boolean";
-        }
-        if (value.isArray()) {
-            return "an array";
-        }
-        if (value.isObject()) {
-            return "an object";
-        }
-        return "null";
+        return switch (value.getNodeType()) {
+            case STRING -> article("string");
+            case NUMBER -> article(value.isIntegralNumber() ? "integer" : "number");
+            case BOOLEAN -> article("boolean");
+            case ARRAY -> article("array");
+            case OBJECT -> article("object");
+            default -> "null";
+        };
     }
 }

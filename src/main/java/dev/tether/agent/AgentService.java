@@ -8,8 +8,6 @@ import dev.tether.provider.ModelResolver;
 import dev.tether.provider.ResolvedModel;
 import dev.tether.session.Session;
 import dev.tether.session.SessionBusyException;
-import dev.tether.session.SessionIds;
-import dev.tether.session.SessionNotFoundException;
 import dev.tether.session.SessionResult;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
@@ -111,7 +109,7 @@ public class AgentService {
 
     /** Cancels the running turn of a session; false when none runs. */
     public boolean abort(String sessionId) {
-        requireExisting(sessionId);
+        preconditions.requireExisting(sessionId);
         return turns.abort(sessionId);
     }
 
@@ -121,16 +119,9 @@ public class AgentService {
      * lags too far behind.
      */
     public Multi<BusEvent> events(String sessionId, Long resumeAfter) {
-        requireExisting(sessionId);
+        preconditions.requireExisting(sessionId);
         SessionBus bus = buses.bus(sessionId);
         return resumeAfter == null ? bus.subscribe() : bus.subscribe(resumeAfter);
-    }
-
-    private void requireExisting(String sessionId) {
-        SessionIds.require(sessionId);
-        if (!store.exists(sessionId)) {
-            throw new SessionNotFoundException(sessionId);
-        }
     }
 
     private SessionResult runTurn(SessionBus bus, PromptPreconditions.Checked checked, TurnRegistry.Turn turn,

@@ -48,10 +48,7 @@ public class PromptPreconditions {
 
     /** Throws the 400/403/404/503 problem of the first failed precondition. */
     Checked check(String sessionId, PromptRequest request) {
-        SessionIds.require(sessionId);
-        if (!store.exists(sessionId)) {
-            throw new SessionNotFoundException(sessionId);
-        }
+        requireExisting(sessionId);
         if (request.message().isBlank() && request.images().isEmpty()) {
             throw new InvalidRequestException("message must not be blank unless images are attached");
         }
@@ -69,6 +66,14 @@ public class PromptPreconditions {
                 : models.resolve(stored.metadata().model());
         return new Checked(new Message(Role.USER, parts), model, override == null ? null : model.selector(),
                 request.maxSteps());
+    }
+
+    /** A valid id (else 400) of a stored session (else 404). */
+    void requireExisting(String sessionId) {
+        SessionIds.require(sessionId);
+        if (!store.exists(sessionId)) {
+            throw new SessionNotFoundException(sessionId);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.tether.session.store.SessionPage;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionTail;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 
 /**
  * Session administration (spec §9): create, list, read and delete sessions. Changes of a session's fields are
@@ -20,15 +21,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class Sessions {
 
     private final SessionStore store;
+    private final SessionFactory factory;
     private final ModelResolver models;
     private final CodexImports codex;
     private final TurnRegistry turns;
     private final SessionBuses buses;
     private final ContextManager context;
 
-    public Sessions(SessionStore store, ModelResolver models, CodexImports codex, TurnRegistry turns,
-                    SessionBuses buses, ContextManager context) {
+    public Sessions(SessionStore store, SessionFactory factory, ModelResolver models, CodexImports codex,
+                    TurnRegistry turns, SessionBuses buses, ContextManager context) {
         this.store = store;
+        this.factory = factory;
         this.models = models;
         this.codex = codex;
         this.turns = turns;
@@ -36,8 +39,12 @@ public class Sessions {
         this.context = context;
     }
 
-    /** Stores a new session; a given model must resolve (§9) and is stored in its canonical provider/model form. */
-    public Session create(Session session) {
+    /**
+     * Creates and stores a session ({@link SessionFactory} checks the request); a given model must resolve (§9) and is
+     * stored in its canonical provider/model form.
+     */
+    public Session create(CreateSessionRequest request) {
+        Session session = factory.newSession(request, Instant.now());
         Session created = session;
         if (session.metadata().model() != null) {
             String selector = models.resolve(session.metadata().model()).selector();

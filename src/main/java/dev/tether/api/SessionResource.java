@@ -3,6 +3,8 @@ package dev.tether.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.agent.CodexImports;
+import dev.tether.agent.CreateSessionRequest;
+import dev.tether.agent.SessionFactory;
 import dev.tether.agent.SessionEditor;
 import dev.tether.agent.Sessions;
 import dev.tether.session.InvalidRequestException;
@@ -20,7 +22,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.time.Instant;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -70,7 +71,7 @@ public class SessionResource {
     @APIResponse(responseCode = "201", description = "The new session", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Session.class)))
     public RestResponse<Session> create(CreateSessionRequest body, UriInfo uri) {
-        Session session = sessions.create(factory.newSession(body, Instant.now()));
+        Session session = sessions.create(body);
         return RestResponse.ResponseBuilder.<Session>create(RestResponse.Status.CREATED)
                 .location(uri.getAbsolutePathBuilder().path(session.id()).build()).entity(session).build();
     }

@@ -3,7 +3,6 @@ package dev.tether.agent;
 import dev.tether.context.CompactionPreview;
 import dev.tether.context.CompactionReason;
 import dev.tether.context.ContextEstimate;
-import dev.tether.context.ContextManager;
 import dev.tether.context.DeriveRequest;
 import dev.tether.context.DerivedContext;
 import dev.tether.context.UsageSink;
@@ -24,27 +23,24 @@ public class ContextOperations {
 
     private final SessionStore store;
     private final ModelResolver models;
-    private final ContextManager context;
     private final TurnServices services;
     private final SessionWriting writing;
 
-    public ContextOperations(SessionStore store, ModelResolver models, ContextManager context, TurnServices services,
-                             SessionWriting writing) {
+    public ContextOperations(SessionStore store, ModelResolver models, TurnServices services, SessionWriting writing) {
         this.store = store;
         this.models = models;
-        this.context = context;
         this.services = services;
         this.writing = writing;
     }
 
     /** {@code GET /context}: token estimate and budget of the next request. */
     public ContextEstimate estimate(String sessionId) {
-        return context.estimate(readOnlyDerivation(sessionId));
+        return services.context().estimate(readOnlyDerivation(sessionId));
     }
 
     /** {@code POST /compact?dry_run=true}: what a manual compaction would do; no events, no cache, no model call. */
     public CompactionPreview previewCompaction(String sessionId) {
-        return context.previewCompaction(readOnlyDerivation(sessionId));
+        return services.context().previewCompaction(readOnlyDerivation(sessionId));
     }
 
     /**
@@ -55,7 +51,7 @@ public class ContextOperations {
         return writing.run(sessionId, (SessionWriting.Work<DerivedContext>) (writer, bus, cancellation) -> {
             Session session = writer.current();
             TurnEmitter emitter = services.emitter(bus);
-            DerivedContext derived = context.compactNow(request(session, emitter, cancellation));
+            DerivedContext derived = services.context().compactNow(request(session, emitter, cancellation));
             Session now = writer.current();
             writer.updateMeta(now.title(), now.metadata(), now.usage().plus(emitter.usage()), null);
             if (PlannedCall.committed(derived)) {

@@ -29,7 +29,7 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one turn (spec §3.2–§3.10) on a turn thread (never the event loop or the HTTP worker pool): appends the user
+ * Runs one turn (spec §3.2–§3.10) on a turn thread ({@link TurnThreads}; never the event loop): appends the user
  * message, names the session, runs steps until convergence, the step limit, cancellation or an error, persists
  * everything and emits exactly one terminal event.
  * Never throws for what happens after the preconditions: the outcome is the {@link SessionResult}.

@@ -14,13 +14,11 @@ public interface Sleeper {
     /** Really waits, returning early (with {@link Cancellation.CancelledException}) when the turn is cancelled. */
     Sleeper REAL = (duration, cancellation) -> {
         CountDownLatch latch = new CountDownLatch(1);
-        try (AutoCloseable registration = cancellation.onCancel(latch::countDown)) {
+        try (Cancellation.Registration registration = cancellation.onCancel(latch::countDown)) {
             latch.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Cancellation.CancelledException();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
         cancellation.check();
     };

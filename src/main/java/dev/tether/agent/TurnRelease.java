@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * What a running turn holds: the journal sink on its bus, its session writer and its turn slot. Released once, in
- * that order, right after the terminal event is durable and before any client receives it (spec §3.2 step 5), so a
+ * What a running turn holds: the journal sink on its bus, its session writer, its turn slot and its place among the
+ * admitted prompts ({@link TurnThreads}). Released once, in that order, right after the terminal event is durable and before any client receives it (spec §3.2 step 5), so a
  * client that sends its next prompt the moment it sees {@code done} (or the JSON result) finds the session free.
  * Releasing again does nothing, so the turn's {@code finally} can release on every other path.
  */
@@ -18,13 +18,15 @@ final class TurnRelease implements Runnable {
     private final String sessionId;
     private final SessionWriter writer;
     private final TurnRegistry.Turn slot;
+    private final TurnThreads.Admission admission;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile SessionBus.Attachment sink;
 
-    TurnRelease(String sessionId, SessionWriter writer, TurnRegistry.Turn slot) {
+    TurnRelease(String sessionId, SessionWriter writer, TurnRegistry.Turn slot, TurnThreads.Admission admission) {
         this.sessionId = sessionId;
         this.writer = writer;
         this.slot = slot;
+        this.admission = admission;
     }
 
     /** The journal sink bound to the writer; detached first on release. Returns it. */
@@ -49,6 +51,7 @@ final class TurnRelease implements Runnable {
             LOG.warnf(e, "session %s: snapshot rewrite failed; the journal keeps the turn", sessionId);
         } finally {
             slot.close();
+            admission.leave();
         }
     }
 }

@@ -1,23 +1,13 @@
 package dev.tether.agent;
 
-import dev.tether.config.TetherConfig;
 import dev.tether.context.ActiveRequest;
-import dev.tether.context.CompactionReason;
-import dev.tether.context.ContextManager;
-import dev.tether.context.DeriveRequest;
-import dev.tether.context.DerivedContext;
 import dev.tether.context.RlmEngine;
 import dev.tether.context.RlmOutcome;
 import dev.tether.context.TitleGenerator;
-import dev.tether.context.TokenEstimator;
 import dev.tether.context.UsageSink;
 import dev.tether.tool.OutputKind;
-import dev.tether.tool.ToolOutputs;
-import dev.tether.tool.WorkspaceRoot;
 import java.nio.file.Path;
 import dev.tether.event.SessionEvent;
-import dev.tether.event.TokenSource;
-import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
 import dev.tether.provider.ProviderException;
 import dev.tether.provider.ResolvedModel;
@@ -25,24 +15,21 @@ import dev.tether.provider.ToolDefinition;
 import dev.tether.session.Cancellation;
 import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
-import dev.tether.session.Role;
 import dev.tether.session.Session;
 import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
 import dev.tether.session.Titles;
 import dev.tether.session.Usage;
 import dev.tether.session.store.SessionWriter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one turn (spec §3.2–§3.10) on a turn thread (never the event loop or the HTTP worker pool): appends the user
+ * Runs one turn (spec §3.2–§3.10) on a turn thread ({@link TurnThreads}; never the event loop): appends the user
  * message, names the session, runs steps until convergence, the step limit, cancellation or an error, persists
  * everything and emits exactly one terminal event.
  * Never throws for what happens after the preconditions: the outcome is the {@link SessionResult}.
@@ -50,9 +37,7 @@ import org.jboss.logging.Logger;
 final class TurnRunner {
 
     private static final Logger LOG = Logger.getLogger(TurnRunner.class);
-    static final int[] PLAN_KEEP_LAST = {6, 3, 1};
-
-    private final Deps deps;
+    private final TurnServices deps;
     private final SessionWriter writer;
     private final TurnEmitter emitter;
     private final Cancellation cancellation;
@@ -62,30 +47,18 @@ final class TurnRunner {
     /** The prompt's Idempotency-Key, or null. */
     private final TurnKey key;
 
+    private final PlannedCall calls;
+
     private int steps;
     private final StringBuilder answer = new StringBuilder();
-    private boolean halvedBudget;
     private boolean keyRecorded;
-    private long lastRequestTokens;
-
-    /** Everything a turn uses, wired once by {@link AgentService}. */
-    record Deps(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
-                ToolCallExecutor executor, SystemPrompts prompts, ProviderCaller caller,
-                MeterRegistry meters, WorkspaceRoot workspaceRoot,
-                ContextChangeHook contextChanges) {
-    }
-
-    /** Whether a derivation committed a compaction: a summary now stands for a prefix (cached, §6.3). */
-    static boolean committed(DerivedContext derived) {
-        return derived.compaction() != null && derived.compaction().splitIndex() >= 0;
-    }
 
     /**
      * @param release frees what the turn holds (sink, writer, slot); run after the terminal event is recorded and
      *                before it is delivered
      */
-    TurnRunner(Deps deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation, PreparedPrompt prompt,
-               Clock clock, Runnable release, TurnKey key) {
+    TurnRunner(TurnServices deps, SessionWriter writer, TurnEmitter emitter, Cancellation cancellation,
+               PreparedPrompt prompt, Clock clock, Runnable release, TurnKey key) {
         this.release = release;
         this.deps = deps;
         this.writer = writer;
@@ -94,6 +67,7 @@ final class TurnRunner {
         this.prompt = prompt;
         this.clock = clock;
         this.key = key;
+        this.calls = new PlannedCall(deps, writer, prompt, emitter, cancellation);
     }
 
     SessionResult run() {
@@ -209,7 +183,7 @@ final class TurnRunner {
             steps++;
             Timer.Sample stepSample = Timer.start(deps.meters());
             emitter.emit(new SessionEvent.Thinking());
-            ProviderCaller.Result result = callWithPlan(toolDefinitions);
+            ProviderCaller.Result result = calls.call(toolDefinitions);
             CompletionResponse response = result.response();
             Message assistant = response.message();
             emitter.emit(new SessionEvent.UsageReport(result.usage().promptTokens(), result.usage().completionTokens(),
@@ -254,7 +228,7 @@ final class TurnRunner {
         Session session = writer.current();
         boolean bulk = tool.outputKind() == OutputKind.BULK;
         if (!deps.rlm().shouldRoute(session.metadata().rlm(), bulk, output, prompt.model().selector(),
-                lastRequestTokens)) {
+                calls.lastRequestTokens())) {
             return output;
         }
         String active = ActiveRequest.text(session.messages()).orElse("");
@@ -264,61 +238,6 @@ final class TurnRunner {
             throw new Cancellation.CancelledException();
         }
         return routed.body();
-    }
-
-    /** One provider call with the prompt-too-long plan of §3.7 around it. */
-    private ProviderCaller.Result callWithPlan(List<ToolDefinition> toolDefinitions) {
-        int planStep = 0;
-        DerivedContext previous = null;
-        while (true) {
-            Session session = writer.current();
-            String system = deps.prompts().forAgent(session.agent(), session.metadata().directory());
-            DeriveRequest req = new DeriveRequest(session.id(), session.messages(), system, toolDefinitions,
-                    prompt.model().selector(), session.metadata(), halvedBudget,
-                    planStep == 0 ? CompactionReason.CONTEXT_BUDGET : CompactionReason.PROMPT_TOO_LONG, emitter,
-                    cancellation, UsageSink.NONE);
-            DerivedContext derived = planStep >= 2
-                    ? deps.context().forceCompaction(req, PLAN_KEEP_LAST[planStep - 2])
-                    : deps.context().derive(req);
-            if (committed(derived)) {
-                deps.contextChanges().apply(writer, emitter, ContextChange.COMPACTION);
-            }
-            lastRequestTokens = derived.requestTokens();
-            // identical = same messages under the same budget: the halved-budget attempt is always sent (§13.16)
-            if (previous != null && previous.messages().equals(derived.messages())
-                    && previous.budget() == derived.budget()) {
-                planStep = nextPlanStep(planStep);
-                continue;
-            }
-            previous = derived;
-            List<Message> messages = new ArrayList<>(derived.messages().size() + 1);
-            messages.add(Message.of(Role.SYSTEM, new ContentPart.Text(system)));
-            messages.addAll(derived.messages());
-            CompletionRequest request = new CompletionRequest(prompt.model().modelId(), messages, toolDefinitions,
-                    deps.config().agent().temperature(), null, deps.config().agent().maxTokens(), List.of());
-            try {
-                return deps.caller().call(new ProviderCaller.Call(prompt.model(), request, TokenSource.ROOT,
-                        derived.requestTokens(), derived.budget(), prompt.idleTimeout(), emitter, cancellation,
-                        TokenEstimator::estimate));
-            } catch (ProviderException e) {
-                if (e.kind() != ProviderException.Kind.CONTEXT_LENGTH) {
-                    throw e;
-                }
-                planStep = nextPlanStep(planStep);
-            }
-        }
-    }
-
-    private int nextPlanStep(int planStep) {
-        int next = planStep + 1;
-        if (next == 1) {
-            halvedBudget = true;
-        }
-        if (next > 1 + PLAN_KEEP_LAST.length) {
-            throw new ProviderException(ProviderException.Kind.FATAL, 0, "context_length_exceeded",
-                    "context length exceeded after all reductions", null, null);
-        }
-        return next;
     }
 
     private static String thinkingText(Message m) {

@@ -1,6 +1,6 @@
 package dev.tether.api;
 
-import dev.tether.agent.AgentService;
+import dev.tether.agent.ContextOperations;
 import dev.tether.context.CompactionPreview;
 import dev.tether.context.ContextEstimate;
 import dev.tether.context.DerivedContext;
@@ -26,10 +26,10 @@ public class ContextResource {
     private static final String NO_STORE_OR_PROVIDER = "The session store is unavailable, or the session's model has "
             + "no provider configured";
 
-    private final AgentService agent;
+    private final ContextOperations context;
 
-    public ContextResource(AgentService agent) {
-        this.agent = agent;
+    public ContextResource(ContextOperations context) {
+        this.context = context;
     }
 
     @GET
@@ -41,7 +41,7 @@ public class ContextResource {
     @APIResponse(responseCode = "200", description = "The estimate")
     @APIResponse(responseCode = "503", description = NO_STORE_OR_PROVIDER)
     public ContextView context(@RestPath String id) {
-        ContextEstimate e = agent.estimateContext(id);
+        ContextEstimate e = context.estimate(id);
         return new ContextView(e.model(), e.requestTokens(), e.budget(), e.fraction(), e.wouldCompact(), e.window(),
                 e.usableBudget(), e.cachedSummary());
     }
@@ -57,11 +57,11 @@ public class ContextResource {
     @APIResponse(responseCode = "503", description = NO_STORE_OR_PROVIDER)
     public CompactView compact(@RestPath String id, @RestQuery("dry_run") boolean dryRun) {
         if (dryRun) {
-            CompactionPreview p = agent.previewCompaction(id);
+            CompactionPreview p = context.previewCompaction(id);
             return new CompactView(true, p.wouldCompact(), p.strategy().wireName(), p.splitIndex(), p.keptMessages(),
                     p.beforeTokens(), p.estimatedAfterTokens(), p.budget());
         }
-        DerivedContext d = agent.compactNow(id);
+        DerivedContext d = context.compactNow(id);
         DerivedContext.CompactionResult c = d.compaction();
         if (c == null) {
             return new CompactView(false, false, null, 0, d.messages().size(), d.requestTokens(), d.requestTokens(),

@@ -1,10 +1,8 @@
 package dev.tether.api;
 
-import dev.tether.event.SessionBuses;
+import dev.tether.agent.AgentService;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.SessionIds;
-import dev.tether.session.SessionNotFoundException;
-import dev.tether.session.store.SessionStore;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -31,13 +29,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Events", description = "Follow a session's events live, with replay from the journal (spec §5)")
 public class EventsResource {
 
-    private final SessionBuses buses;
-    private final SessionStore store;
+    private final AgentService agent;
     private final SseFrames frames;
 
-    public EventsResource(SessionBuses buses, SessionStore store, SseFrames frames) {
-        this.buses = buses;
-        this.store = store;
+    public EventsResource(AgentService agent, SseFrames frames) {
+        this.agent = agent;
         this.frames = frames;
     }
 
@@ -60,11 +56,7 @@ public class EventsResource {
         if (resumeAfter == null) {
             resumeAfter = parse(after, "after");
         }
-        if (!store.exists(id)) {
-            throw new SessionNotFoundException(id);
-        }
-        var bus = buses.bus(id);
-        return frames.stream(resumeAfter == null ? bus.subscribe() : bus.subscribe(resumeAfter), sse);
+        return frames.stream(agent.events(id, resumeAfter), sse);
     }
 
     private static Long parse(String value, String name) {

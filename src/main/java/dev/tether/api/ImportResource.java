@@ -1,7 +1,6 @@
 package dev.tether.api;
 
-import dev.tether.agent.ContextChangeHook;
-import dev.tether.importer.CodexImporter;
+import dev.tether.agent.CodexImports;
 import dev.tether.importer.ImportReport;
 import dev.tether.session.InvalidRequestException;
 import io.smallrye.common.annotation.Blocking;
@@ -22,12 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Tag(name = "Import", description = "Import OpenAI Codex CLI sessions (spec §10)")
 public class ImportResource {
 
-    private final CodexImporter importer;
-    private final ContextChangeHook contextChanges;
+    private final CodexImports imports;
 
-    public ImportResource(CodexImporter importer, ContextChangeHook contextChanges) {
-        this.importer = importer;
-        this.contextChanges = contextChanges;
+    public ImportResource(CodexImports imports) {
+        this.imports = imports;
     }
 
     /** Reads rollouts and writes the store: blocking, so it runs on a worker thread, never on the event loop. */
@@ -48,9 +45,6 @@ public class ImportResource {
         if (hasId == hasDirectory) {
             throw new InvalidRequestException("Give exactly one of 'id' or 'directory'");
         }
-        ImportReport report = hasId ? importer.importById(request.id().trim()).report()
-                : importer.importForDirectory(request.directory());
-        contextChanges.imported(report);
-        return report;
+        return hasId ? imports.importById(request.id().trim()) : imports.importForDirectory(request.directory());
     }
 }

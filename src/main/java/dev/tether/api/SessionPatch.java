@@ -2,6 +2,7 @@ package dev.tether.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.agent.SessionEdit;
+import dev.tether.agent.SessionFactory;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.Titles;
 import dev.tether.session.SessionMetadata;

@@ -2,16 +2,15 @@ package dev.tether.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.agent.AgentService;
-import dev.tether.agent.ContextChangeHook;
+import dev.tether.agent.CodexImports;
+import dev.tether.agent.CreateSessionRequest;
+import dev.tether.agent.SessionFactory;
 import dev.tether.agent.SessionEditor;
-import dev.tether.importer.CodexImporter;
-import dev.tether.provider.ModelResolver;
+import dev.tether.agent.Sessions;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.Session;
 import dev.tether.session.store.ListQuery;
 import dev.tether.session.store.SessionPage;
-import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionTail;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -23,7 +22,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.time.Instant;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -35,9 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Session CRUD (README, API). Thin: validates parameters, calls the store, returns. Every store call blocks on file
- * I/O, so the resource runs on worker threads ({@link Blocking}), never on the event loop. Errors leave through
- * {@link ProblemMapper}.
+ * Session CRUD (README, API). Thin: validates parameters, calls {@link Sessions} (or {@link SessionEditor},
+ * {@link CodexImports}), returns. Those block on file I/O, so the resource runs on worker threads ({@link Blocking}),
+ * never on the event loop. Errors leave through {@link ProblemMapper}.
  */
 @Path("/api/sessions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,25 +47,18 @@ public class SessionResource {
     public static final String DROPPED_MESSAGES = "Tether-Dropped-Messages";
     public static final String DROPPED_TOOL_USES = "Tether-Dropped-Tool-Uses";
 
-    private final SessionStore store;
+    private final Sessions sessions;
     private final SessionFactory factory;
-    private final AgentService agent;
-    private final ModelResolver models;
-    private final CodexImporter codex;
+    private final CodexImports codex;
     private final SessionEditor editor;
-    private final ContextChangeHook contextChanges;
     private final ObjectMapper json;
 
-    public SessionResource(SessionStore store, SessionFactory factory, AgentService agent, ModelResolver models,
-                           CodexImporter codex, SessionEditor editor, ContextChangeHook contextChanges,
+    public SessionResource(Sessions sessions, SessionFactory factory, CodexImports codex, SessionEditor editor,
                            ObjectMapper json) {
-        this.store = store;
+        this.sessions = sessions;
         this.factory = factory;
-        this.agent = agent;
-        this.models = models;
         this.codex = codex;
         this.editor = editor;
-        this.contextChanges = contextChanges;
         this.json = json;
     }
 
@@ -80,13 +71,7 @@ public class SessionResource {
     @APIResponse(responseCode = "201", description = "The new session", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Session.class)))
     public RestResponse<Session> create(CreateSessionRequest body, UriInfo uri) {
-        Session session = factory.newSession(body, Instant.now());
-        if (session.metadata().model() != null) {
-            // a given model must resolve (spec §9); store its canonical provider/model form
-            String selector = models.resolve(session.metadata().model()).selector();
-            session = session.withMetadata(session.metadata().withModel(selector), session.createdAt());
-        }
-        store.create(session);
+        Session session = sessions.create(body);
         return RestResponse.ResponseBuilder.<Session>create(RestResponse.Status.CREATED)
                 .location(uri.getAbsolutePathBuilder().path(session.id()).build()).entity(session).build();
     }
@@ -101,15 +86,11 @@ public class SessionResource {
                                     @RestQuery String include) {
         ListQuery query = new ListQuery(Optional.ofNullable(directory).filter(d -> !d.isBlank()),
                 intParam("limit", limit, ListQuery.DEFAULT_LIMIT), Optional.ofNullable(cursor).filter(c -> !c.isBlank()));
-        SessionPage page;
-        if (include == null || include.isBlank()) {
-            page = store.list(query);
-        } else if ("codex".equals(include.trim())) {
-            SessionPage.validate(query);
-            page = SessionPage.of(codex.listAllForDirectory(query.directory().orElse(null)), query);
-        } else {
+        boolean withCodex = include != null && !include.isBlank();
+        if (withCodex && !"codex".equals(include.trim())) {
             throw new InvalidRequestException("include must be 'codex'");
         }
+        SessionPage page = sessions.list(query, withCodex);
         return new SessionListResponse(page.sessions(), page.nextCursor());
     }
 
@@ -127,16 +108,16 @@ public class SessionResource {
                 throw new InvalidRequestException("import must be 'codex'");
             }
             // load_or_import (§10.5): a rollout newer than the stored copy replaces it; then the read below
-            contextChanges.imported(codex.loadOrImportResult(id).report());
+            codex.refresh(id);
         }
         if (tail == null) {
-            return RestResponse.ok(store.load(id));
+            return RestResponse.ok(sessions.read(id));
         }
         int n = intParam("tail", tail, 0);
         if (n < 0) {
             throw new InvalidRequestException("tail must be 0 or more");
         }
-        SessionTail t = store.loadTail(id, n);
+        SessionTail t = sessions.readTail(id, n);
         return RestResponse.ResponseBuilder.ok(t.session()).header(DROPPED_MESSAGES, t.droppedMessages())
                 .header(DROPPED_TOOL_USES, t.droppedToolUses()).build();
     }
@@ -169,7 +150,7 @@ public class SessionResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "409", description = "A turn is running on the session; abort it first")
     public void delete(@RestPath String id) {
-        agent.delete(id);
+        sessions.delete(id);
     }
 
     private static int intParam(String name, String value, int absent) {

@@ -176,6 +176,14 @@ public interface TetherConfig {
          */
         @WithDefault("24h")
         Duration idempotencyRetention();
+
+        /**
+         * Prompts admitted at once across all sessions: running turns plus prompts waiting behind a session's running
+         * turn ({@code if_busy: queue}). Each holds a thread of the Quarkus worker pool; a prompt beyond the limit is
+         * refused at once with 503 {@code too-many-turns} (nothing is stored), so a client retries later.
+         */
+        @WithDefault("32")
+        int maxConcurrentTurns();
     }
 
     /** Built-in tools. */

@@ -1,5 +1,6 @@
 package dev.tether.context;
 
+import dev.tether.config.ManagedPools;
 import dev.tether.event.EventEmitter;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
@@ -17,20 +18,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * Makes one non-streaming auxiliary model call (title, RLM iteration or sub-call, compaction summary) the way §5.4
  * requires: {@code token_estimate} before, {@code token_usage} after success (estimates when the provider reports no
  * usage), the usage handed to a {@link UsageSink}. No retries (§3.7): a failure goes to the caller's fallback.
  *
- * <p>The blocking {@code complete} runs on a small owned pool so that a timeout or a cancellation ends the wait at
- * once (the provider thread is interrupted) instead of when the HTTP exchange gives up.
+ * <p>The blocking {@code complete} runs on a view of the Quarkus worker pool ({@link ManagedPools}) so that a timeout
+ * or a cancellation ends the caller's wait at once and interrupts the call, which resets its HTTP exchange. A
+ * {@code Uni} with {@code ifNoItem().after()} would end the wait too, but cancelling it cannot interrupt the blocking
+ * call, which would then hold its thread and connection until the provider's own request timeout.
  */
 @ApplicationScoped
 public class AuxiliaryCaller implements AutoCloseable {
@@ -53,17 +54,12 @@ public class AuxiliaryCaller implements AutoCloseable {
     }
 
     private final ContextWindows windows;
-    private final ExecutorService executor;
+    /** At most one call per turn or compaction waits here at a time: its callers bound it. */
+    private final ManagedExecutor executor = ManagedPools.bounded(ManagedPools.CALLER_BOUNDED);
 
     @Inject
     public AuxiliaryCaller(ContextWindows windows) {
         this.windows = windows;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tether-aux-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -95,7 +91,7 @@ public class AuxiliaryCaller implements AutoCloseable {
 
     private static <T> T await(Future<T> future, Duration timeout, Cancellation cancellation) {
         T value;
-        try (AutoCloseable ignored = cancellation.onCancel(() -> future.cancel(true))) {
+        try (Cancellation.Registration ignored = cancellation.onCancel(() -> future.cancel(true))) {
             value = timeout == null ? future.get() : future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CancellationException e) {
             throw new Cancellation.CancelledException();
@@ -112,16 +108,12 @@ public class AuxiliaryCaller implements AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException(cause == null ? "auxiliary call failed" : cause.getMessage(), cause);
-        } catch (Exception e) { // close() of the registration declares Exception; it never throws
-            throw new IllegalStateException(e);
         } finally {
             if (cancellation.isCancelled()) {
                 future.cancel(true);
             }
         }
-        // An answer that raced a cancellation is discarded: the turn stops at this cancellation point. Checked outside
-        // the try, whose catch-all would otherwise wrap the CancelledException into a failure (a cancellation that
-        // came before the callback was registered let the answer through as "failed" instead of "aborted").
+        // An answer that raced a cancellation is discarded: the turn stops at this cancellation point.
         cancellation.check();
         return value;
     }

@@ -28,13 +28,25 @@ public final class Cancellation {
         return cancelled.get();
     }
 
-    /** Registers a callback; the returned handle unregisters it. */
-    public AutoCloseable onCancel(Runnable callback) {
+    /**
+     * Registers a callback; closing the returned registration unregisters it. Runs it at once when already cancelled.
+     */
+    public Registration onCancel(Runnable callback) {
         callbacks.add(callback);
         if (cancelled.get() && callbacks.remove(callback)) {
             runQuietly(callback);
         }
         return () -> callbacks.remove(callback);
+    }
+
+    /**
+     * A registered cancel callback, closed (unregistered) in a try-with-resources; closing cannot fail, so callers
+     * need no {@code catch (Exception)} around it.
+     */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Throws {@link CancelledException} when cancelled: a cancellation point. */

@@ -2,6 +2,8 @@ package dev.tether.tool;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.config.ManagedPools;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,14 +11,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * {@code bash}: runs {@code bash -c <command>} in the workspace root (spec §4.6), stdin closed, without the service's
  * secrets in the environment; refused when the session directory's real path lies outside
  * {@code tether.workspace.root} (§4.5), else started in that real path. stdout and stderr are merged in arrival order,
  * capped, and streamed live in chunks of at most 4 KiB. A timeout or a cancellation kills the whole process tree.
- * Only advertised when {@code tether.tools.bash.enabled} is true (see {@link ToolRegistry}).
+ * Only advertised when {@code tether.tools.bash.enabled} is true (see {@link ToolRegistry}). The two pipe readers of a
+ * process run on a view of the Quarkus worker pool ({@link ManagedPools}); the tool calls running {@code bash} bound
+ * their number, and a reader is never queued behind another (a full pipe would stall the command).
  */
 @ApplicationScoped
 public class BashTool extends BuiltinTool {
@@ -34,6 +42,8 @@ public class BashTool extends BuiltinTool {
             .string("command", true, "Shell command, run as bash -c <command> in the workspace root")
             .integer("timeout", DEFAULT_TIMEOUT_SECS, 1, MAX_TIMEOUT_SECS, "Timeout in seconds (1-600, default 120)")
             .build();
+
+    private final ManagedExecutor pipeReaders = ManagedPools.bounded(ManagedPools.CALLER_BOUNDED);
 
     public BashTool() {
         super("bash", "Run a shell command (bash -c) in the workspace root. stdout and stderr are merged; output over "
@@ -55,8 +65,8 @@ public class BashTool extends BuiltinTool {
 
         BashOutput output = new BashOutput();
         ToolContext.OutputSink sink = context.output() == null ? ToolContext.OutputSink.NONE : context.output();
-        Thread stdout = reader(process.getInputStream(), "stdout", output, sink, process.pid());
-        Thread stderr = reader(process.getErrorStream(), "stderr", output, sink, process.pid());
+        Future<?> stdout = pipeReaders.submit(() -> copy(process.getInputStream(), "stdout", output, sink));
+        Future<?> stderr = pipeReaders.submit(() -> copy(process.getErrorStream(), "stderr", output, sink));
 
         boolean timedOut = false;
         boolean cancelled = false;
@@ -128,15 +138,15 @@ public class BashTool extends BuiltinTool {
     /**
      * Waits for both pipes to reach end-of-file. The JDK closes a child's pipes once it exited, so a background job of
      * the command (which may outlive the call, as with {@code bash -c}) normally cannot hold the call open; should a
-     * reader still block after a grace period, the process group is killed and the reader abandoned (daemon thread).
+     * reader still block after a grace period, the process group is killed; a reader that still blocks is given up
+     * (it ends when the last holder of the pipe does).
      */
-    private static void drain(Process process, Thread stdout, Thread stderr) {
+    private static void drain(Process process, Future<?> stdout, Future<?> stderr) {
         boolean interrupted = Thread.interrupted();
         try {
-            joinBoth(stdout, stderr, DRAIN_MILLIS);
-            if (stdout.isAlive() || stderr.isAlive()) {
+            if (!awaitBoth(stdout, stderr, DRAIN_MILLIS)) {
                 ProcessTrees.killGroup(process.pid());
-                joinBoth(stdout, stderr, DRAIN_MILLIS);
+                awaitBoth(stdout, stderr, DRAIN_MILLIS);
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -147,46 +157,50 @@ public class BashTool extends BuiltinTool {
         }
     }
 
-    private static void joinBoth(Thread a, Thread b, long millis) throws InterruptedException {
+    /** Whether both readers ended within {@code millis}. */
+    private static boolean awaitBoth(Future<?> a, Future<?> b, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        a.join(millis);
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left > 0) {
-            b.join(left);
+        try {
+            a.get(millis, TimeUnit.MILLISECONDS);
+            b.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // copy() catches what a read throws; nothing else can end a reader
         }
     }
 
-    /** A daemon thread copying one pipe into the merged output and the live sink, in chunks of at most 4 KiB. */
-    private static Thread reader(InputStream in, String stream, BashOutput output, ToolContext.OutputSink sink,
-                                 long pid) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[CHUNK_BYTES];
-            int pending = 0; // bytes of an incomplete UTF-8 character kept at the start of buf
-            try (in) {
-                int n;
-                while ((n = in.read(buf, pending, CHUNK_BYTES - pending)) >= 0) {
-                    output.append(buf, pending, n);
-                    int available = pending + n;
-                    int complete = BashOutput.Utf8.completePrefix(buf, available);
-                    if (complete == 0 && available == CHUNK_BYTES) {
-                        complete = available; // not UTF-8 at all: pass it on replaced rather than stall
-                    }
-                    if (complete > 0) {
-                        emit(sink, stream, BashOutput.decode(buf, 0, complete));
-                    }
-                    pending = available - complete;
-                    System.arraycopy(buf, complete, buf, 0, pending);
+    /** Copies one pipe into the merged output and the live sink, in chunks of at most 4 KiB, until end-of-file. */
+    private static void copy(InputStream in, String stream, BashOutput output, ToolContext.OutputSink sink) {
+        byte[] buf = new byte[CHUNK_BYTES];
+        int pending = 0; // bytes of an incomplete UTF-8 character kept at the start of buf
+        try (in) {
+            int n;
+            while ((n = in.read(buf, pending, CHUNK_BYTES - pending)) >= 0) {
+                output.append(buf, pending, n);
+                int available = pending + n;
+                int complete = BashOutput.Utf8.completePrefix(buf, available);
+                if (complete == 0 && available == CHUNK_BYTES) {
+                    complete = available; // not UTF-8 at all: pass it on replaced rather than stall
                 }
-                if (pending > 0) {
-                    emit(sink, stream, BashOutput.decode(buf, 0, pending));
+                if (complete > 0) {
+                    emit(sink, stream, BashOutput.decode(buf, 0, complete));
                 }
-            } catch (IOException e) {
-                // the pipe was closed under us (process killed): the output collected so far stands
+                pending = available - complete;
+                System.arraycopy(buf, complete, buf, 0, pending);
             }
-        }, "tether-bash-" + pid + "-" + stream);
-        t.setDaemon(true);
-        t.start();
-        return t;
+            if (pending > 0) {
+                emit(sink, stream, BashOutput.decode(buf, 0, pending));
+            }
+        } catch (IOException e) {
+            // the pipe was closed under us (process killed): the output collected so far stands
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        pipeReaders.shutdownNow();
     }
 
     private static void emit(ToolContext.OutputSink sink, String stream, String text) {

@@ -2,7 +2,6 @@ package dev.tether.agent;
 
 import dev.tether.event.BusEvent;
 import dev.tether.event.BusEvents;
-import dev.tether.tool.WorkspaceRoot;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.config.TetherConfig;
-import dev.tether.context.ContextManager;
-import dev.tether.context.RlmEngine;
-import dev.tether.context.TitleGenerator;
 import dev.tether.event.SessionBus;
 import dev.tether.event.SessionBuses;
 import dev.tether.event.SessionEvent;
@@ -43,7 +39,6 @@ import dev.tether.testing.SseClient;
 import dev.tether.testing.SseTurns;
 import dev.tether.testing.Workspaces;
 import dev.tether.tool.ProcessAssertions;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,17 +91,7 @@ class TurnScenariosTest {
     @Inject
     TetherConfig config;
     @Inject
-    ContextManager context;
-    @Inject
-    RlmEngine rlm;
-    @Inject
-    TitleGenerator titles;
-    @Inject
-    ToolCallExecutor executor;
-    @Inject
-    SystemPrompts prompts;
-    @Inject
-    MeterRegistry meters;
+    TurnServices services;
     @Inject
     SessionStore store;
     @Inject
@@ -114,15 +99,9 @@ class TurnScenariosTest {
     @Inject
     ModelResolver models;
     @Inject
-    AgentService agent;
-    @Inject
     FailingJournalSinks sinks;
     @Inject
     ObjectMapper mapper;
-    @Inject
-    WorkspaceRoot workspaceRoot;
-    @Inject
-    ContextChangeHook contextChanges;
 
     private RoutedLlm routed;
     private Path workspace;
@@ -283,9 +262,8 @@ class TurnScenariosTest {
      */
     private Turn runTurn(String id, String message) {
         SessionBus bus = buses.bus(id);
-        TurnRunner.Deps deps = new TurnRunner.Deps(config, context, rlm, titles, executor, prompts,
-                new ProviderCaller((d, c) -> waits.add(d), config.agent().maxStreamRestarts(),
-                        config.agent().maxCallDuration()), meters, workspaceRoot, contextChanges);
+        TurnServices deps = services.withCaller(new ProviderCaller((d, c) -> waits.add(d),
+                config.agent().maxStreamRestarts(), config.agent().maxCallDuration()));
         // subscribed before the turn starts, so the recording holds every event of this turn and nothing after it
         CompletableFuture<List<SessionEvent>> events = BusEvents.untilTerminal(bus.subscribe())
                 .map(BusEvent::event).collect().asList().subscribeAsCompletionStage().toCompletableFuture();
@@ -294,7 +272,7 @@ class TurnScenariosTest {
             ResolvedModel model = models.resolve(writer.current().metadata().model());
             TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(Message.userText(message), model, null,
                     config.agent().maxSteps(), writer.current().usage(), model.provider().streamIdleTimeout(),
-                    agent.toolDefinitions());
+                    deps.toolDefinitions());
             SessionResult result = new TurnRunner(deps, writer, new TurnEmitter(bus, null), new Cancellation(),
                     prompt, Clock.systemUTC(), () -> { }, null).run();
             return new Turn(List.copyOf(events.get(30, TimeUnit.SECONDS)), result);

@@ -1,4 +1,4 @@
-package dev.tether.api;
+package dev.tether.agent;
 
 import dev.tether.provider.ModelSelectors;
 import dev.tether.session.InvalidRequestException;
@@ -52,7 +52,7 @@ public class SessionFactory {
      * The one check of a requested directory, for create and PATCH: absent → the workspace root; otherwise resolved
      * against the root, canonicalised, and required to lie inside it. Returns the path to store.
      */
-    String directory(String directory) {
+    public String directory(String directory) {
         Path root = workspaceRoot.real();
         if (directory == null) {
             return root.toString();

@@ -1,4 +1,4 @@
-package dev.tether.api;
+package dev.tether.agent;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.quarkus.runtime.annotations.RegisterForReflection;

@@ -1,0 +1,29 @@
+package dev.tether.config;
+
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
+
+/**
+ * The one place the service makes executors (docs/ARCHITECTURE.md, "Threads"). Every pool of blocking work — turns,
+ * tool calls, auxiliary model calls, {@code bash} pipes — is a {@link ManagedExecutor} of SmallRye Context
+ * Propagation: in Quarkus a bounded view of the Quarkus worker pool (no threads of its own; shutting a view down does
+ * not touch the pool), outside Quarkus (plain unit tests) a small pool of its own. The service targets Java 17, where
+ * there are no virtual threads, so blocking work needs platform threads and the worker pool is the managed one.
+ *
+ * <p>No context is propagated: the work outlives the request that started it (a turn lasts minutes), so the request's
+ * CDI context must not travel with it.
+ */
+public final class ManagedPools {
+
+    /** The largest bound of a view; used for work whose amount its callers already bound. */
+    public static final int CALLER_BOUNDED = Short.MAX_VALUE;
+
+    private ManagedPools() {
+    }
+
+    /** A view running at most {@code maxAsync} tasks at once; further tasks wait in its queue, in order. */
+    public static ManagedExecutor bounded(int maxAsync) {
+        return ManagedExecutor.builder().maxAsync(maxAsync).maxQueued(-1).propagated(ThreadContext.NONE)
+                .cleared(ThreadContext.ALL_REMAINING).build();
+    }
+}

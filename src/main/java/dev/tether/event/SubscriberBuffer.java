@@ -1,0 +1,373 @@
+package dev.tether.event;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * One subscriber of a {@link SessionBus}: a subscriber of the bus's broadcast that keeps the subscriber's bounded
+ * buffer (spec §5.5) and hands its events to a Mutiny emitter, against the subscriber's demand, on the executor.
+ *
+ * <p>Why a class of its own rather than {@code onOverflow()}: Mutiny's overflow strategies (the {@code onOverflow()}
+ * group, the emitters' {@link BackPressureStrategy}) treat all items alike, while §5.5 drops only ephemeral events,
+ * lets a durable event evict the oldest buffered ephemeral one (else queues it beyond the bound), and cuts the
+ * subscriber off with {@link SubscriberLaggedException} past the durable backlog. And {@code emitOn} requests ahead of
+ * demand, which would take events out of this policy's reach. So this class owns the buffer, the policy and the
+ * hand-over; demand, cancellation and the one-subscriber rule are the emitter's.
+ *
+ * <p>Threads: {@link #onItem} runs on the emitting thread under the bus's emit lock; it never blocks and never calls
+ * downstream. Events go downstream on the executor, one drain at a time, in batches of what was requested.
+ *
+ * <p>Replay ({@code afterSeq != null}): live events are buffered from registration on; once subscribed, the journal
+ * is read on the executor, and its events after {@code afterSeq} go first, then the live buffer without everything up
+ * to the last replayed sequence (no gap, no duplicate: the cut is made under the emit lock, so every event the
+ * journal returned has reached the buffer by then).
+ */
+final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
+
+    private static final Logger LOG = Logger.getLogger(SubscriberBuffer.class);
+    private static final int BATCH = 64;
+
+    private final SessionBus bus;
+    private final int bound;
+    private final int durableBacklog;
+    private final Executor executor;
+    private final BusMetrics metrics;
+    private final ReplaySource replaySource;
+    private final long replayAfter;
+    /** Used by the one running drain only. */
+    private final BusEvent[] batch = new BusEvent[BATCH];
+    private volatile Flow.Subscription broadcast;
+
+    // Guarded by this.
+    private final ArrayDeque<BusEvent> live = new ArrayDeque<>();
+    private final ArrayDeque<BusEvent> replayed = new ArrayDeque<>();
+    private int durableBuffered;
+    private int ephemeralBuffered;
+    private boolean replayPending;
+    private long lastDeliveredSeq;
+    private MultiEmitter<? super BusEvent> downstream;
+    private Throwable failure;
+    private boolean busClosed;
+    private boolean finished;
+    private boolean draining;
+
+    SubscriberBuffer(SessionBus bus, BusSettings settings, Executor executor, BusMetrics metrics,
+                     ReplaySource replaySource, Long afterSeq) {
+        this.bus = bus;
+        this.bound = settings.subscriberBuffer();
+        this.durableBacklog = settings.durableBacklog();
+        this.executor = executor;
+        this.metrics = metrics;
+        this.replaySource = replaySource;
+        this.replayPending = afterSeq != null;
+        this.replayAfter = afterSeq == null ? -1 : afterSeq;
+        this.lastDeliveredSeq = replayAfter;
+    }
+
+    /** The subscriber's stream: one subscriber only. */
+    Multi<BusEvent> events() {
+        // ERROR: the drain never emits beyond demand, so an overflow would be a bug here, not a slow subscriber.
+        return Multi.createFrom().<BusEvent>emitter(this::attach, BackPressureStrategy.ERROR);
+    }
+
+    private void attach(MultiEmitter<? super BusEvent> emitter) {
+        boolean replay;
+        synchronized (this) {
+            replay = replayPending;
+            if (downstream == null) {
+                downstream = emitter;
+                emitter = null;
+            }
+        }
+        if (emitter != null) {
+            emitter.fail(new IllegalStateException("a bus subscription takes one subscriber"));
+            return;
+        }
+        downstream.onRequest(n -> wake()).onTermination(this::release);
+        if (replay) {
+            // The journal read blocks: never on the subscribing thread, which may be an event loop.
+            try {
+                executor.execute(this::replay);
+            } catch (RejectedExecutionException e) {
+                fail(e);
+            }
+        } else {
+            wake();
+        }
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        broadcast = subscription;
+        subscription.request(Long.MAX_VALUE);
+    }
+
+    /** An event from the bus, in emission order, under its emit lock. */
+    @Override
+    public void onItem(BusEvent event) {
+        boolean lagged = false;
+        boolean wake;
+        synchronized (this) {
+            if (finished || failure != null || busClosed) {
+                return;
+            }
+            if (event.isDurable()) {
+                if (live.size() >= bound && ephemeralBuffered > 0) {
+                    evictOldestEphemeral();
+                }
+                live.addLast(event);
+                if (++durableBuffered > durableBacklog) {
+                    failure = new SubscriberLaggedException(bus.sessionId(), resumeAfter(), durableBacklog);
+                    clear();
+                    lagged = true;
+                }
+            } else if (live.size() >= bound) {
+                metrics.dropped();
+                return;
+            } else {
+                live.addLast(event);
+                ephemeralBuffered++;
+            }
+            wake = drainNeeded();
+        }
+        if (lagged) {
+            bus.unregister(this);
+        }
+        if (wake) {
+            schedule();
+        }
+    }
+
+    /** The bus was closed (session deleted): complete once the buffered events are delivered. */
+    @Override
+    public void onCompletion() {
+        synchronized (this) {
+            busClosed = true;
+        }
+        wake();
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        fail(t);
+    }
+
+    /** Leaves the broadcast; the bus calls it under its emit lock. */
+    void leaveBroadcast() {
+        Flow.Subscription s = broadcast;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private void evictOldestEphemeral() {
+        for (Iterator<BusEvent> it = live.iterator(); it.hasNext(); ) {
+            if (!it.next().isDurable()) {
+                it.remove();
+                ephemeralBuffered--;
+                metrics.dropped();
+                return;
+            }
+        }
+    }
+
+    /**
+     * The last durable event delivered or, when none was, the one just before the first that was not (0 when
+     * unknown: replay from the start).
+     */
+    private long resumeAfter() {
+        if (lastDeliveredSeq >= 0) {
+            return lastDeliveredSeq;
+        }
+        for (ArrayDeque<BusEvent> events : List.of(replayed, live)) {
+            for (BusEvent e : events) {
+                if (e.seq() != null) {
+                    return Math.max(0, e.seq() - 1);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void replay() {
+        List<BusEvent> events;
+        try {
+            events = replaySource.eventsAfter(replayAfter);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "replay of session %s after %d failed", bus.sessionId(), replayAfter);
+            fail(e);
+            return;
+        }
+        bus.exclusive(() -> goLive(events));
+        wake();
+    }
+
+    private synchronized void goLive(List<BusEvent> events) {
+        if (finished || failure != null) {
+            return;
+        }
+        long last = replayAfter;
+        for (BusEvent e : events) {
+            if (e.seq() != null && e.seq() > last) {
+                replayed.addLast(e);
+                last = e.seq();
+            }
+        }
+        // Live events up to the last replayed one were read from the journal (durable) or are older than it
+        // (ephemeral, which may be lost): drop them so that nothing comes twice or out of order.
+        int cut = 0;
+        int i = 0;
+        for (BusEvent e : live) {
+            i++;
+            if (e.seq() != null && e.seq() <= last) {
+                cut = i;
+            }
+        }
+        for (int k = 0; k < cut; k++) {
+            if (live.pollFirst().isDurable()) {
+                durableBuffered--;
+            } else {
+                ephemeralBuffered--;
+            }
+        }
+        replayPending = false;
+    }
+
+    private void fail(Throwable t) {
+        synchronized (this) {
+            if (finished || failure != null) {
+                return;
+            }
+            failure = t;
+            clear();
+        }
+        bus.unregister(this);
+        wake();
+    }
+
+    /** On cancellation or after the terminal signal. */
+    private void release() {
+        synchronized (this) {
+            finished = true;
+            clear();
+        }
+        bus.unregister(this);
+    }
+
+    private void clear() {
+        live.clear();
+        replayed.clear();
+        durableBuffered = 0;
+        ephemeralBuffered = 0;
+    }
+
+    private void wake() {
+        boolean wake;
+        synchronized (this) {
+            wake = drainNeeded();
+        }
+        if (wake) {
+            schedule();
+        }
+    }
+
+    /** Under the lock: whether a drain must start now; if so, it is marked as started. */
+    private boolean drainNeeded() {
+        if (draining || finished || downstream == null) {
+            return false;
+        }
+        boolean needed = failure != null || !replayPending
+                && (live.isEmpty() && replayed.isEmpty() ? busClosed : downstream.requested() > 0);
+        draining = needed;
+        return needed;
+    }
+
+    private void schedule() {
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: deliver on this thread rather than lose the terminal signal.
+            drain();
+        }
+    }
+
+    /** Hands over what was requested, then the terminal signal; runs once at a time (see {@code draining}). */
+    private void drain() {
+        for (; ; ) {
+            MultiEmitter<? super BusEvent> out;
+            Throwable error = null;
+            int n = 0;
+            synchronized (this) {
+                out = downstream;
+                if (finished) {
+                    return;
+                }
+                if (failure != null) {
+                    error = failure;
+                    finished = true;
+                } else if (!replayPending) {
+                    long requested = out.requested();
+                    for (BusEvent e; n < BATCH && n < requested && (e = poll()) != null; ) {
+                        batch[n++] = e;
+                    }
+                }
+                if (error == null && n == 0) {
+                    if (!busClosed || replayPending || !live.isEmpty() || !replayed.isEmpty()) {
+                        draining = false;
+                        return;
+                    }
+                    finished = true;
+                }
+            }
+            if (error != null) {
+                out.fail(error);
+                return;
+            }
+            if (n == 0) {
+                out.complete();
+                return;
+            }
+            try {
+                for (int i = 0; i < n; i++) {
+                    BusEvent e = batch[i];
+                    batch[i] = null;
+                    out.emit(e);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "subscriber of session %s failed on an event; cancelling it", bus.sessionId());
+                Arrays.fill(batch, null);
+                release();
+                return;
+            }
+        }
+    }
+
+    private BusEvent poll() {
+        BusEvent e = replayed.pollFirst();
+        if (e == null) {
+            e = live.pollFirst();
+            if (e == null) {
+                return null;
+            }
+            if (e.isDurable()) {
+                durableBuffered--;
+            } else {
+                ephemeralBuffered--;
+            }
+        }
+        if (e.seq() != null) {
+            lastDeliveredSeq = e.seq();
+        }
+        return e;
+    }
+}

@@ -2,6 +2,8 @@ package dev.tether.event;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,11 +47,14 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     private final ReplaySource replaySource;
     private final Executor executor;
     private final BusMetrics metrics;
+    private final DrainStarter drains;
     private final ReentrantLock emitLock = new ReentrantLock();
     private final Set<SubscriberBuffer> subscribers = ConcurrentHashMap.newKeySet();
     private final Multi<BusEvent> broadcast;
     /** Feeds the broadcast; set when the first subscriber connects it. Guarded by the emit lock. */
     private MultiEmitter<? super BusEvent> source;
+    /** Drains of the subscribers the current emit woke. Guarded by the emit lock. */
+    private final List<Runnable> woken = new ArrayList<>();
     private volatile DurableSink sink;
     private volatile boolean closed;
 
@@ -65,6 +70,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         this.replaySource = Objects.requireNonNull(replaySource);
         this.executor = Objects.requireNonNull(executor);
         this.metrics = Objects.requireNonNull(metrics);
+        this.drains = new DrainStarter(executor);
         this.broadcast = Multi.createFrom().<BusEvent>emitter(emitter -> source = emitter)
                 .broadcast().toAllSubscribers();
     }
@@ -125,6 +131,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             metrics.emitted(event.type());
             if (source != null) {
                 source.emit(new BusEvent(seq, event));
+                startWokenDrains();
             }
             return seq;
         } finally {
@@ -200,7 +207,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     }
 
     private Multi<BusEvent> register(Long afterSeq) {
-        SubscriberBuffer subscriber = new SubscriberBuffer(this, settings, executor, metrics, replaySource, afterSeq);
+        SubscriberBuffer subscriber = new SubscriberBuffer(this, settings, executor, drains, metrics, replaySource,
+                afterSeq);
         // under the emit lock: a subscriber sees exactly the events emitted after it registered, never one whose
         // delivery was under way (see emit(event, afterRecorded))
         emitLock.lock();
@@ -240,6 +248,18 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             executor.execute(() -> exclusive(subscriber::leaveBroadcast));
         } catch (RejectedExecutionException e) {
             // Shutting down: the buffer is finished and ignores events; close() ends the broadcast.
+        }
+    }
+
+    /** During an emit: {@code drain} is to run on the executor once the event is in every buffer. */
+    void woke(Runnable drain) {
+        woken.add(drain);
+    }
+
+    private void startWokenDrains() {
+        if (!woken.isEmpty()) {
+            drains.start(List.copyOf(woken));
+            woken.clear();
         }
     }
 

@@ -8,9 +8,12 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,8 +27,10 @@ import org.jboss.logging.Logger;
  * demand, which would take events out of this policy's reach. So this class owns the buffer, the policy and the
  * hand-over; demand, cancellation and the one-subscriber rule are the emitter's.
  *
- * <p>Threads: {@link #onItem} runs on the emitting thread under the bus's emit lock; it never blocks and never calls
- * downstream. Events go downstream on the executor, one drain at a time, in batches of what was requested.
+ * <p>Threads: {@link #onItem} runs on the emitting thread under the bus's emit lock. It never waits and never calls
+ * downstream: it appends to a lock-free inbox and applies the policy only if the buffer's lock is free; otherwise
+ * whoever holds the lock (a delivery thread, preempted perhaps on a busy machine) does so after releasing it. Events go
+ * downstream on the executor, one drain at a time, in batches of what was requested.
  *
  * <p>Replay ({@code afterSeq != null}): live events are buffered from registration on; once subscribed, the journal
  * is read on the executor, and its events after {@code afterSeq} go first, then the live buffer without everything up
@@ -41,15 +46,20 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     private final int bound;
     private final int durableBacklog;
     private final Executor executor;
+    private final DrainStarter drains;
+    private final Runnable drain = this::drain;
     private final BusMetrics metrics;
     private final ReplaySource replaySource;
     private final long replayAfter;
     /** Used by the one running drain only. */
     private final BusEvent[] batch = new BusEvent[BATCH];
     private volatile Flow.Subscription broadcast;
+    /** Events from the bus not yet taken into the buffer, in emission order. */
+    private final Queue<BusEvent> inbox = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
 
-    // Guarded by this.
-    private final ArrayDeque<BusEvent> live = new ArrayDeque<>();
+    // Guarded by lock.
+    private final ArrayDeque<BusEvent> live;
     private final ArrayDeque<BusEvent> replayed = new ArrayDeque<>();
     private int durableBuffered;
     private int ephemeralBuffered;
@@ -61,12 +71,14 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     private boolean finished;
     private boolean draining;
 
-    SubscriberBuffer(SessionBus bus, BusSettings settings, Executor executor, BusMetrics metrics,
-                     ReplaySource replaySource, Long afterSeq) {
+    SubscriberBuffer(SessionBus bus, BusSettings settings, Executor executor, DrainStarter drains,
+                     BusMetrics metrics, ReplaySource replaySource, Long afterSeq) {
         this.bus = bus;
         this.bound = settings.subscriberBuffer();
         this.durableBacklog = settings.durableBacklog();
+        this.live = new ArrayDeque<>(Math.min(bound, 256));
         this.executor = executor;
+        this.drains = drains;
         this.metrics = metrics;
         this.replaySource = replaySource;
         this.replayPending = afterSeq != null;
@@ -82,12 +94,15 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
 
     private void attach(MultiEmitter<? super BusEvent> emitter) {
         boolean replay;
-        synchronized (this) {
+        lock.lock();
+        try {
             replay = replayPending;
             if (downstream == null) {
                 downstream = emitter;
                 emitter = null;
             }
+        } finally {
+            lock.unlock();
         }
         if (emitter != null) {
             emitter.fail(new IllegalStateException("a bus subscription takes one subscriber"));
@@ -115,44 +130,99 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     /** An event from the bus, in emission order, under its emit lock. */
     @Override
     public void onItem(BusEvent event) {
-        boolean lagged = false;
-        boolean wake;
-        synchronized (this) {
-            if (finished || failure != null || busClosed) {
-                return;
-            }
-            if (event.isDurable()) {
-                if (live.size() >= bound && ephemeralBuffered > 0) {
-                    evictOldestEphemeral();
-                }
-                live.addLast(event);
-                if (++durableBuffered > durableBacklog) {
-                    failure = new SubscriberLaggedException(bus.sessionId(), resumeAfter(), durableBacklog);
-                    clear();
-                    lagged = true;
-                }
-            } else if (live.size() >= bound) {
-                metrics.dropped();
-                return;
-            } else {
-                live.addLast(event);
-                ephemeralBuffered++;
-            }
-            wake = drainNeeded();
+        if (!lock.tryLock()) {
+            inbox.offer(event);
+            settle(true);
+            return;
         }
+        boolean lagged;
+        boolean wake;
+        try {
+            lagged = takeInbox() | accept(event);
+            wake = drainNeeded();
+        } finally {
+            lock.unlock();
+        }
+        afterPolicy(lagged, wake, true);
+    }
+
+    /**
+     * Takes the inbox into the buffer unless another thread holds the lock. Everyone calls it after releasing the
+     * lock, so an event that found the lock taken is taken in by the holder.
+     */
+    private void settle(boolean emitting) {
+        boolean lagged = false;
+        boolean wake = false;
+        while (!inbox.isEmpty() && lock.tryLock()) {
+            try {
+                lagged |= takeInbox();
+                wake |= drainNeeded();
+            } finally {
+                lock.unlock();
+            }
+        }
+        afterPolicy(lagged, wake, emitting);
+    }
+
+    private void afterPolicy(boolean lagged, boolean wake, boolean emitting) {
         if (lagged) {
             bus.unregister(this);
         }
         if (wake) {
-            schedule();
+            if (emitting) {
+                bus.woke(drain);
+            } else {
+                drains.submit(drain);
+            }
         }
+    }
+
+    /** Under the lock: takes in the inbox. Returns whether the subscriber was cut off now. */
+    private boolean takeInbox() {
+        boolean lagged = false;
+        for (BusEvent event; (event = inbox.poll()) != null; ) {
+            lagged |= accept(event);
+        }
+        return lagged;
+    }
+
+    /** Under the lock: the policy of §5.5 for a new event. Returns whether the subscriber was cut off now. */
+    private boolean accept(BusEvent event) {
+        if (finished || failure != null || busClosed) {
+            return false;
+        }
+        if (event.isDurable()) {
+            if (live.size() >= bound && ephemeralBuffered > 0) {
+                evictOldestEphemeral();
+            }
+            live.addLast(event);
+            if (++durableBuffered > durableBacklog) {
+                failure = new SubscriberLaggedException(bus.sessionId(), resumeAfter(), durableBacklog);
+                clear();
+                return true;
+            }
+        } else if (live.size() >= bound) {
+            metrics.dropped();
+        } else {
+            live.addLast(event);
+            ephemeralBuffered++;
+        }
+        return false;
     }
 
     /** The bus was closed (session deleted): complete once the buffered events are delivered. */
     @Override
     public void onCompletion() {
-        synchronized (this) {
+        boolean lagged;
+        lock.lock();
+        try {
+            lagged = takeInbox();
             busClosed = true;
+        } finally {
+            lock.unlock();
+        }
+        if (lagged) {
+            bus.unregister(this);
         }
         wake();
     }
@@ -208,11 +278,23 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
             fail(e);
             return;
         }
-        bus.exclusive(() -> goLive(events));
+        boolean[] lagged = new boolean[1];
+        bus.exclusive(() -> {
+            lock.lock();
+            try {
+                lagged[0] = takeInbox();
+                goLive(events);
+            } finally {
+                lock.unlock();
+            }
+        });
+        if (lagged[0]) {
+            bus.unregister(this);
+        }
         wake();
     }
 
-    private synchronized void goLive(List<BusEvent> events) {
+    private void goLive(List<BusEvent> events) {
         if (finished || failure != null) {
             return;
         }
@@ -244,12 +326,15 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     }
 
     private void fail(Throwable t) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (finished || failure != null) {
                 return;
             }
             failure = t;
             clear();
+        } finally {
+            lock.unlock();
         }
         bus.unregister(this);
         wake();
@@ -257,14 +342,18 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
 
     /** On cancellation or after the terminal signal. */
     private void release() {
-        synchronized (this) {
+        lock.lock();
+        try {
             finished = true;
             clear();
+        } finally {
+            lock.unlock();
         }
         bus.unregister(this);
     }
 
     private void clear() {
+        inbox.clear();
         live.clear();
         replayed.clear();
         durableBuffered = 0;
@@ -273,12 +362,14 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
 
     private void wake() {
         boolean wake;
-        synchronized (this) {
+        lock.lock();
+        try {
             wake = drainNeeded();
+        } finally {
+            lock.unlock();
         }
-        if (wake) {
-            schedule();
-        }
+        afterPolicy(false, wake, false);
+        settle(false);
     }
 
     /** Under the lock: whether a drain must start now; if so, it is marked as started. */
@@ -286,19 +377,12 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         if (draining || finished || downstream == null) {
             return false;
         }
-        boolean needed = failure != null || !replayPending
-                && (live.isEmpty() && replayed.isEmpty() ? busClosed : downstream.requested() > 0);
-        draining = needed;
-        return needed;
-    }
-
-    private void schedule() {
-        try {
-            executor.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-            // Shutting down: deliver on this thread rather than lose the terminal signal.
-            drain();
+        if (failure != null || !replayPending
+                && (live.isEmpty() && replayed.isEmpty() ? busClosed : downstream.requested() > 0)) {
+            draining = true;
+            return true;
         }
+        return false;
     }
 
     /** Hands over what was requested, then the terminal signal; runs once at a time (see {@code draining}). */
@@ -306,12 +390,16 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         for (; ; ) {
             MultiEmitter<? super BusEvent> out;
             Throwable error = null;
+            boolean lagged;
+            boolean idle = false;
             int n = 0;
-            synchronized (this) {
+            lock.lock();
+            try {
                 out = downstream;
                 if (finished) {
                     return;
                 }
+                lagged = takeInbox();
                 if (failure != null) {
                     error = failure;
                     finished = true;
@@ -322,15 +410,22 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
                     }
                 }
                 if (error == null && n == 0) {
-                    if (!busClosed || replayPending || !live.isEmpty() || !replayed.isEmpty()) {
-                        draining = false;
-                        return;
-                    }
-                    finished = true;
+                    idle = !busClosed || replayPending || !live.isEmpty() || !replayed.isEmpty();
+                    draining = !idle;
+                    finished = !idle;
                 }
+            } finally {
+                lock.unlock();
+            }
+            if (lagged) {
+                bus.unregister(this);
             }
             if (error != null) {
                 out.fail(error);
+                return;
+            }
+            if (idle) {
+                settle(false);
                 return;
             }
             if (n == 0) {

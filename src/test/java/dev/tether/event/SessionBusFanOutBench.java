@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.tether.testing.ConfigDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class SessionBusFanOutBench {
 
+    private static final BusSettings DEFAULTS = BusSettings.from(ConfigDefaults.tether().events());
     private static final int SUBSCRIBERS = 200;
     private static final int EVENTS = 1_000;
     private static final int DURABLE_EVERY = 20;
@@ -40,7 +42,7 @@ class SessionBusFanOutBench {
     private void run(int round, int cores) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(cores);
         BusMetrics metrics = new BusMetrics(new SimpleMeterRegistry());
-        SessionBus bus = new SessionBus("bench", BusSettings.DEFAULTS, ReplaySource.NONE, pool, metrics);
+        SessionBus bus = new SessionBus("bench", DEFAULTS, ReplaySource.NONE, pool, metrics);
         bus.attachSink(new NoopSink());
         int durableCount = EVENTS / DURABLE_EVERY;
         CountDownLatch allDurable = new CountDownLatch(SUBSCRIBERS);

@@ -4,9 +4,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,28 +12,28 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * One subscriber of a {@link SessionBus}: a subscriber of the bus's broadcast that keeps the subscriber's bounded
- * buffer (spec §5.5) and hands its events to a Mutiny emitter, against the subscriber's demand, on the executor.
+ * One subscriber of a {@link SessionBus}: a subscriber of the bus's broadcast that keeps the subscriber's
+ * {@link PendingEvents} and hands them to a Mutiny emitter, as far as the subscriber requested, on the executor.
  *
  * <p>Why a class of its own rather than {@code onOverflow()}: Mutiny's overflow strategies (the {@code onOverflow()}
  * group, the emitters' {@link BackPressureStrategy}) treat all items alike, while §5.5 drops only ephemeral events,
- * lets a durable event evict the oldest buffered ephemeral one (else queues it beyond the bound), and cuts the
- * subscriber off with {@link SubscriberLaggedException} past the durable backlog. And {@code emitOn} requests ahead of
- * demand, which would take events out of this policy's reach. So this class owns the buffer, the policy and the
- * hand-over; demand, cancellation and the one-subscriber rule are the emitter's.
+ * lets a durable event evict an ephemeral one, and cuts the subscriber off with {@link SubscriberLaggedException} past
+ * the durable backlog. And {@code emitOn} requests ahead of demand, which would take events out of that policy's
+ * reach. So this class owns the buffer and the hand-over; demand, cancellation and the one-subscriber rule are the
+ * emitter's.
  *
- * <p>Threads: {@link #onItem} runs on the emitting thread under the bus's emit lock. It never waits and never calls
- * downstream: it appends to a lock-free inbox and applies the policy only if the buffer's lock is free; otherwise
- * whoever holds the lock (a delivery thread, preempted perhaps on a busy machine) does so after releasing it. Events go
- * downstream on the executor, one drain at a time, in batches of what was requested.
+ * <p>Threads: {@link #onItem} runs on the emitting thread under the bus's emit lock. It never waits: when another
+ * thread holds this buffer's lock (a delivery thread, perhaps preempted on a busy machine), the event goes to a
+ * lock-free inbox that the holder takes in after releasing the lock; a drain it wakes is started by the bus once the
+ * event is in every buffer. Events go downstream on the executor, one drain at a time, in batches.
  *
  * <p>Replay ({@code afterSeq != null}): live events are buffered from registration on; once subscribed, the journal
- * is read on the executor, and its events after {@code afterSeq} go first, then the live buffer without everything up
- * to the last replayed sequence (no gap, no duplicate: the cut is made under the emit lock, so every event the
- * journal returned has reached the buffer by then).
+ * is read on the executor, and its events go first (see {@link PendingEvents#replayFirst}). The cut is made under the
+ * emit lock, so every event the journal returned has reached this buffer by then: no gap, no duplicate.
  */
 final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
 
@@ -43,28 +41,21 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     private static final int BATCH = 64;
 
     private final SessionBus bus;
-    private final int bound;
-    private final int durableBacklog;
     private final Executor executor;
     private final DrainStarter drains;
     private final Runnable drain = this::drain;
-    private final BusMetrics metrics;
     private final ReplaySource replaySource;
     private final long replayAfter;
     /** Used by the one running drain only. */
     private final BusEvent[] batch = new BusEvent[BATCH];
-    private volatile Flow.Subscription broadcast;
-    /** Events from the bus not yet taken into the buffer, in emission order. */
+    /** Events from the bus not yet taken in, in emission order. */
     private final Queue<BusEvent> inbox = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile Flow.Subscription broadcast;
 
     // Guarded by lock.
-    private final ArrayDeque<BusEvent> live;
-    private final ArrayDeque<BusEvent> replayed = new ArrayDeque<>();
-    private int durableBuffered;
-    private int ephemeralBuffered;
+    private final PendingEvents pending;
     private boolean replayPending;
-    private long lastDeliveredSeq;
     private MultiEmitter<? super BusEvent> downstream;
     private Throwable failure;
     private boolean busClosed;
@@ -74,16 +65,12 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     SubscriberBuffer(SessionBus bus, BusSettings settings, Executor executor, DrainStarter drains,
                      BusMetrics metrics, ReplaySource replaySource, Long afterSeq) {
         this.bus = bus;
-        this.bound = settings.subscriberBuffer();
-        this.durableBacklog = settings.durableBacklog();
-        this.live = new ArrayDeque<>(Math.min(bound, 256));
         this.executor = executor;
         this.drains = drains;
-        this.metrics = metrics;
         this.replaySource = replaySource;
         this.replayPending = afterSeq != null;
         this.replayAfter = afterSeq == null ? -1 : afterSeq;
-        this.lastDeliveredSeq = replayAfter;
+        this.pending = new PendingEvents(settings, metrics, replayAfter);
     }
 
     /** The subscriber's stream: one subscriber only. */
@@ -93,32 +80,34 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     }
 
     private void attach(MultiEmitter<? super BusEvent> emitter) {
-        boolean replay;
-        lock.lock();
-        try {
-            replay = replayPending;
-            if (downstream == null) {
-                downstream = emitter;
-                emitter = null;
+        boolean first = locked(() -> {
+            if (downstream != null) {
+                return false;
             }
-        } finally {
-            lock.unlock();
-        }
-        if (emitter != null) {
+            downstream = emitter;
+            return true;
+        });
+        if (!first) {
             emitter.fail(new IllegalStateException("a bus subscription takes one subscriber"));
             return;
         }
-        downstream.onRequest(n -> wake()).onTermination(this::release);
-        if (replay) {
-            // The journal read blocks: never on the subscribing thread, which may be an event loop.
-            try {
-                executor.execute(this::replay);
-            } catch (RejectedExecutionException e) {
-                fail(e);
-            }
-        } else {
+        emitter.onRequest(n -> wake()).onTermination(this::release);
+        if (!replayAfterSubscription()) {
             wake();
         }
+    }
+
+    private boolean replayAfterSubscription() {
+        if (!locked(() -> replayPending)) {
+            return false;
+        }
+        // The journal read blocks: never on the subscribing thread, which may be an event loop.
+        try {
+            executor.execute(this::replay);
+        } catch (RejectedExecutionException e) {
+            fail(e);
+        }
+        return true;
     }
 
     @Override
@@ -138,18 +127,15 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         boolean lagged;
         boolean wake;
         try {
-            lagged = takeInbox() | accept(event);
+            lagged = takeInbox() | take(event);
             wake = drainNeeded();
         } finally {
             lock.unlock();
         }
-        afterPolicy(lagged, wake, true);
+        afterTaking(lagged, wake, true);
     }
 
-    /**
-     * Takes the inbox into the buffer unless another thread holds the lock. Everyone calls it after releasing the
-     * lock, so an event that found the lock taken is taken in by the holder.
-     */
+    /** Takes in the inbox unless another thread holds the lock; every holder calls it after releasing the lock. */
     private void settle(boolean emitting) {
         boolean lagged = false;
         boolean wake = false;
@@ -161,69 +147,48 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
                 lock.unlock();
             }
         }
-        afterPolicy(lagged, wake, emitting);
+        afterTaking(lagged, wake, emitting);
     }
 
-    private void afterPolicy(boolean lagged, boolean wake, boolean emitting) {
+    private void afterTaking(boolean lagged, boolean wake, boolean emitting) {
         if (lagged) {
             bus.unregister(this);
         }
-        if (wake) {
-            if (emitting) {
-                bus.woke(drain);
-            } else {
-                drains.submit(drain);
-            }
+        if (wake && emitting) {
+            bus.woke(drain);
+        } else if (wake) {
+            drains.submit(drain);
         }
     }
 
-    /** Under the lock: takes in the inbox. Returns whether the subscriber was cut off now. */
+    /** Under the lock. Returns whether the subscriber was cut off now. */
     private boolean takeInbox() {
         boolean lagged = false;
         for (BusEvent event; (event = inbox.poll()) != null; ) {
-            lagged |= accept(event);
+            lagged |= take(event);
         }
         return lagged;
     }
 
-    /** Under the lock: the policy of §5.5 for a new event. Returns whether the subscriber was cut off now. */
-    private boolean accept(BusEvent event) {
-        if (finished || failure != null || busClosed) {
+    /** Under the lock. Returns whether the subscriber was cut off now. */
+    private boolean take(BusEvent event) {
+        if (finished || failure != null || busClosed || pending.offer(event)) {
             return false;
         }
-        if (event.isDurable()) {
-            if (live.size() >= bound && ephemeralBuffered > 0) {
-                evictOldestEphemeral();
-            }
-            live.addLast(event);
-            if (++durableBuffered > durableBacklog) {
-                failure = new SubscriberLaggedException(bus.sessionId(), resumeAfter(), durableBacklog);
-                clear();
-                return true;
-            }
-        } else if (live.size() >= bound) {
-            metrics.dropped();
-        } else {
-            live.addLast(event);
-            ephemeralBuffered++;
-        }
-        return false;
+        failure = new SubscriberLaggedException(bus.sessionId(), pending.resumeAfter(), pending.durableBacklog());
+        pending.clear();
+        return true;
     }
 
     /** The bus was closed (session deleted): complete once the buffered events are delivered. */
     @Override
     public void onCompletion() {
-        boolean lagged;
-        lock.lock();
-        try {
-            lagged = takeInbox();
+        boolean lagged = locked(() -> {
+            boolean cutOff = takeInbox();
             busClosed = true;
-        } finally {
-            lock.unlock();
-        }
-        if (lagged) {
-            bus.unregister(this);
-        }
+            return cutOff;
+        });
+        afterTaking(lagged, false, false);
         wake();
     }
 
@@ -240,135 +205,56 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         }
     }
 
-    private void evictOldestEphemeral() {
-        for (Iterator<BusEvent> it = live.iterator(); it.hasNext(); ) {
-            if (!it.next().isDurable()) {
-                it.remove();
-                ephemeralBuffered--;
-                metrics.dropped();
-                return;
-            }
-        }
-    }
-
-    /**
-     * The last durable event delivered or, when none was, the one just before the first that was not (0 when
-     * unknown: replay from the start).
-     */
-    private long resumeAfter() {
-        if (lastDeliveredSeq >= 0) {
-            return lastDeliveredSeq;
-        }
-        for (ArrayDeque<BusEvent> events : List.of(replayed, live)) {
-            for (BusEvent e : events) {
-                if (e.seq() != null) {
-                    return Math.max(0, e.seq() - 1);
-                }
-            }
-        }
-        return 0;
-    }
-
     private void replay() {
-        List<BusEvent> events;
+        List<BusEvent> journal;
         try {
-            events = replaySource.eventsAfter(replayAfter);
+            journal = replaySource.eventsAfter(replayAfter);
         } catch (RuntimeException e) {
             LOG.warnf(e, "replay of session %s after %d failed", bus.sessionId(), replayAfter);
             fail(e);
             return;
         }
         boolean[] lagged = new boolean[1];
-        bus.exclusive(() -> {
-            lock.lock();
-            try {
-                lagged[0] = takeInbox();
-                goLive(events);
-            } finally {
-                lock.unlock();
+        bus.exclusive(() -> lagged[0] = locked(() -> {
+            boolean cutOff = takeInbox();
+            if (!finished && failure == null) {
+                pending.replayFirst(journal, replayAfter);
             }
-        });
-        if (lagged[0]) {
-            bus.unregister(this);
-        }
+            replayPending = false;
+            return cutOff;
+        }));
+        afterTaking(lagged[0], false, false);
         wake();
-    }
-
-    private void goLive(List<BusEvent> events) {
-        if (finished || failure != null) {
-            return;
-        }
-        long last = replayAfter;
-        for (BusEvent e : events) {
-            if (e.seq() != null && e.seq() > last) {
-                replayed.addLast(e);
-                last = e.seq();
-            }
-        }
-        // Live events up to the last replayed one were read from the journal (durable) or are older than it
-        // (ephemeral, which may be lost): drop them so that nothing comes twice or out of order.
-        int cut = 0;
-        int i = 0;
-        for (BusEvent e : live) {
-            i++;
-            if (e.seq() != null && e.seq() <= last) {
-                cut = i;
-            }
-        }
-        for (int k = 0; k < cut; k++) {
-            if (live.pollFirst().isDurable()) {
-                durableBuffered--;
-            } else {
-                ephemeralBuffered--;
-            }
-        }
-        replayPending = false;
     }
 
     private void fail(Throwable t) {
-        lock.lock();
-        try {
+        boolean failed = locked(() -> {
             if (finished || failure != null) {
-                return;
+                return false;
             }
             failure = t;
-            clear();
-        } finally {
-            lock.unlock();
+            pending.clear();
+            return true;
+        });
+        if (failed) {
+            bus.unregister(this);
+            wake();
         }
-        bus.unregister(this);
-        wake();
     }
 
     /** On cancellation or after the terminal signal. */
     private void release() {
-        lock.lock();
-        try {
+        locked(() -> {
             finished = true;
-            clear();
-        } finally {
-            lock.unlock();
-        }
+            inbox.clear();
+            pending.clear();
+            return true;
+        });
         bus.unregister(this);
     }
 
-    private void clear() {
-        inbox.clear();
-        live.clear();
-        replayed.clear();
-        durableBuffered = 0;
-        ephemeralBuffered = 0;
-    }
-
     private void wake() {
-        boolean wake;
-        lock.lock();
-        try {
-            wake = drainNeeded();
-        } finally {
-            lock.unlock();
-        }
-        afterPolicy(false, wake, false);
+        afterTaking(false, locked(this::drainNeeded), false);
         settle(false);
     }
 
@@ -377,8 +263,7 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         if (draining || finished || downstream == null) {
             return false;
         }
-        if (failure != null || !replayPending
-                && (live.isEmpty() && replayed.isEmpty() ? busClosed : downstream.requested() > 0)) {
+        if (failure != null || !replayPending && (pending.isEmpty() ? busClosed : downstream.requested() > 0)) {
             draining = true;
             return true;
         }
@@ -405,21 +290,19 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
                     finished = true;
                 } else if (!replayPending) {
                     long requested = out.requested();
-                    for (BusEvent e; n < BATCH && n < requested && (e = poll()) != null; ) {
+                    for (BusEvent e; n < BATCH && n < requested && (e = pending.poll()) != null; ) {
                         batch[n++] = e;
                     }
                 }
                 if (error == null && n == 0) {
-                    idle = !busClosed || replayPending || !live.isEmpty() || !replayed.isEmpty();
+                    idle = !busClosed || replayPending || !pending.isEmpty();
                     draining = !idle;
                     finished = !idle;
                 }
             } finally {
                 lock.unlock();
             }
-            if (lagged) {
-                bus.unregister(this);
-            }
+            afterTaking(lagged, false, false);
             if (error != null) {
                 out.fail(error);
                 return;
@@ -432,37 +315,34 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
                 out.complete();
                 return;
             }
-            try {
-                for (int i = 0; i < n; i++) {
-                    BusEvent e = batch[i];
-                    batch[i] = null;
-                    out.emit(e);
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "subscriber of session %s failed on an event; cancelling it", bus.sessionId());
-                Arrays.fill(batch, null);
-                release();
+            if (!emit(out, n)) {
                 return;
             }
         }
     }
 
-    private BusEvent poll() {
-        BusEvent e = replayed.pollFirst();
-        if (e == null) {
-            e = live.pollFirst();
-            if (e == null) {
-                return null;
+    private boolean emit(MultiEmitter<? super BusEvent> out, int n) {
+        try {
+            for (int i = 0; i < n; i++) {
+                BusEvent e = batch[i];
+                batch[i] = null;
+                out.emit(e);
             }
-            if (e.isDurable()) {
-                durableBuffered--;
-            } else {
-                ephemeralBuffered--;
-            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "subscriber of session %s failed on an event; cancelling it", bus.sessionId());
+            Arrays.fill(batch, null);
+            release();
+            return false;
         }
-        if (e.seq() != null) {
-            lastDeliveredSeq = e.seq();
+    }
+
+    private boolean locked(BooleanSupplier action) {
+        lock.lock();
+        try {
+            return action.getAsBoolean();
+        } finally {
+            lock.unlock();
         }
-        return e;
     }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Fan-out benchmark (docs/BENCHMARKS.md, "Events"): one session, 200 subscribers, 1,000 events each (950
  * {@code text_chunk} + 50 durable), emitted by one thread as fast as it can, delivered by a pool of as many threads as
  * cores. Prints emit throughput, delivery time, completeness and the CPU time spent (which depends less on the load
- * of a shared machine); asserts only completeness of durable events (never a timing). Not part of the default suite (its name does not end in Test):
+ * of a shared machine); asserts only completeness of durable events (never a timing). Not part of the default suite
+ * (its name does not end in Test):
  * {@code ./mvnw -B -o -q test -Dtest=SessionBusFanOutBench -Dsurefire.failIfNoSpecifiedTests=false}; three rounds,
  * or as many as {@code -DargLine=-Dbench.rounds=N} says (later rounds show the code compiled by the JIT).
  */

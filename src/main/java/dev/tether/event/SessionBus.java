@@ -1,10 +1,14 @@
 package dev.tether.event;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
@@ -16,9 +20,15 @@ import org.jboss.logging.Logger;
  *   <li>A durable event is written to the attached {@link DurableSink} first, synchronously, and gets its sequence.
  *       A sink error is logged and counted ({@code tether.events.sink.failures}) and does not stop delivery. With no
  *       sink attached a durable event is refused with {@link NoDurableSinkException}: it could not be recorded.</li>
- *   <li>The event is then offered to every current subscriber's bounded buffer ({@link EventSubscriber}). Offering
- *       never blocks and never runs subscriber code, so slow subscribers never slow the emitter.</li>
+ *   <li>The event is then broadcast to every current subscriber's bounded buffer ({@link SubscriberBuffer}): a
+ *       Mutiny emitter feeds {@code broadcast().toAllSubscribers()}, whose subscribers are those buffers, each
+ *       requesting without bound. Offering never blocks and never runs subscriber code, so slow subscribers never
+ *       slow the emitter.</li>
  * </ol>
+ *
+ * <p>Every interaction with the broadcast (emit, joining, leaving, completing) happens under the emit lock, so that
+ * its dispatch always runs inside an emit: an event is in every buffer when {@link #emit} returns, and a subscriber
+ * registered after an emit never gets that event.
  *
  * <p>Wiring a turn: whoever opens the session's writer attaches a sink bound to it for as long as it is open:
  * <pre>{@code
@@ -37,8 +47,14 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     private final ReplaySource replaySource;
     private final Executor executor;
     private final BusMetrics metrics;
+    private final DrainStarter drains;
     private final ReentrantLock emitLock = new ReentrantLock();
-    private final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final Set<SubscriberBuffer> subscribers = ConcurrentHashMap.newKeySet();
+    private final Multi<BusEvent> broadcast;
+    /** Feeds the broadcast; set when the first subscriber connects it. Guarded by the emit lock. */
+    private MultiEmitter<? super BusEvent> source;
+    /** Drains of the subscribers the current emit woke. Guarded by the emit lock. */
+    private final List<Runnable> woken = new ArrayList<>();
     private volatile DurableSink sink;
     private volatile boolean closed;
 
@@ -54,6 +70,9 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         this.replaySource = Objects.requireNonNull(replaySource);
         this.executor = Objects.requireNonNull(executor);
         this.metrics = Objects.requireNonNull(metrics);
+        this.drains = new DrainStarter(executor);
+        this.broadcast = Multi.createFrom().<BusEvent>emitter(emitter -> source = emitter)
+                .broadcast().toAllSubscribers();
     }
 
     public String sessionId() {
@@ -110,9 +129,9 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 runQuietly(afterRecorded, event);
             }
             metrics.emitted(event.type());
-            BusEvent busEvent = new BusEvent(seq, event);
-            for (EventSubscriber subscriber : subscribers) {
-                subscriber.offer(busEvent);
+            if (source != null) {
+                source.emit(new BusEvent(seq, event));
+                startWokenDrains();
             }
             return seq;
         } finally {
@@ -188,26 +207,69 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     }
 
     private Multi<BusEvent> register(Long afterSeq) {
-        EventSubscriber subscriber = new EventSubscriber(this, settings, executor, metrics, replaySource, afterSeq);
+        SubscriberBuffer subscriber = new SubscriberBuffer(this, settings, executor, drains, metrics, replaySource,
+                afterSeq);
         // under the emit lock: a subscriber sees exactly the events emitted after it registered, never one whose
         // delivery was under way (see emit(event, afterRecorded))
         emitLock.lock();
         try {
             if (closed) {
-                subscriber.complete();
+                subscriber.onCompletion();
             } else {
                 subscribers.add(subscriber);
                 metrics.subscriberAdded();
+                broadcast.subscribe().withSubscriber(subscriber);
             }
         } finally {
             emitLock.unlock();
         }
-        return Multi.createFrom().publisher(subscriber);
+        return subscriber.events();
     }
 
-    void unregister(EventSubscriber subscriber) {
-        if (subscribers.remove(subscriber)) {
-            metrics.subscriberRemoved();
+    /**
+     * Forgets a subscriber that was cancelled, failed or cut off. Never waits for the emit lock (a cancellation may
+     * come from an event loop while an emit waits for the disk): when it is taken, the subscriber leaves the
+     * broadcast on the executor.
+     */
+    void unregister(SubscriberBuffer subscriber) {
+        if (!subscribers.remove(subscriber)) {
+            return;
+        }
+        metrics.subscriberRemoved();
+        if (emitLock.tryLock()) {
+            try {
+                subscriber.leaveBroadcast();
+            } finally {
+                emitLock.unlock();
+            }
+            return;
+        }
+        try {
+            executor.execute(() -> exclusive(subscriber::leaveBroadcast));
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the buffer is finished and ignores events; close() ends the broadcast.
+        }
+    }
+
+    /** During an emit: {@code drain} is to run on the executor once the event is in every buffer. */
+    void woke(Runnable drain) {
+        woken.add(drain);
+    }
+
+    private void startWokenDrains() {
+        if (!woken.isEmpty()) {
+            drains.start(List.copyOf(woken));
+            woken.clear();
+        }
+    }
+
+    /** Runs {@code action} while no event is being emitted. */
+    void exclusive(Runnable action) {
+        emitLock.lock();
+        try {
+            action.run();
+        } finally {
+            emitLock.unlock();
         }
     }
 
@@ -225,14 +287,21 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     public void close() {
         emitLock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
             sink = null;
+            for (SubscriberBuffer subscriber : subscribers) {
+                if (subscribers.remove(subscriber)) {
+                    metrics.subscriberRemoved();
+                }
+            }
+            if (source != null) {
+                source.complete();
+            }
         } finally {
             emitLock.unlock();
-        }
-        for (EventSubscriber subscriber : subscribers) {
-            unregister(subscriber);
-            subscriber.complete();
         }
     }
 

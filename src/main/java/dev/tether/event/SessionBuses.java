@@ -27,8 +27,8 @@ public class SessionBuses {
 
     @Inject
     public SessionBuses(TetherConfig config, EventJournal journal, MeterRegistry registry) {
-        this(new BusSettings(config.events().subscriberBuffer(), config.events().durableBacklog()), journal,
-                new BusMetrics(registry), Infrastructure.getDefaultWorkerPool());
+        this(BusSettings.from(config.events()), journal, new BusMetrics(registry),
+                Infrastructure.getDefaultWorkerPool());
     }
 
     /** For use without CDI (tests, tools). */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
+import dev.tether.testing.ConfigDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class SessionBusTest {
 
+    private static final BusSettings DEFAULTS = BusSettings.from(ConfigDefaults.tether().events());
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -58,7 +60,7 @@ class SessionBusTest {
     @Test
     void durableEventsAreRecordedFirstAndDeliveredWithTheirSequence() {
         RecordingSink sink = new RecordingSink();
-        SessionBus bus = bus(BusSettings.DEFAULTS, sink);
+        SessionBus bus = bus(DEFAULTS, sink);
         bus.attachSink(sink);
         AssertSubscriber<BusEvent> a = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(10));
         AssertSubscriber<BusEvent> b = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(10));
@@ -81,9 +83,15 @@ class SessionBusTest {
         assertEquals(0, bus.subscriberCount());
     }
 
+    /** Spec §12: subscriber buffer 256 events, durable backlog limit 10,000 (the defaults of tether.events.*). */
+    @Test
+    void theDefaultLimitsAreTheSpecs() {
+        assertEquals(new BusSettings(256, 10_000), DEFAULTS);
+    }
+
     @Test
     void emittingWithNoSubscribersIsFine() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         bus.attachSink(new NoopSink());
         bus.emit(durable(1));
         bus.emit(chunk(1));
@@ -92,7 +100,7 @@ class SessionBusTest {
 
     @Test
     void aDurableEventWithNoSinkAttachedIsRefusedLoudly() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         AssertSubscriber<BusEvent> s = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(10));
         bus.emit(chunk(1));
         assertThrows(NoDurableSinkException.class, () -> bus.emit(durable(1)));
@@ -109,7 +117,7 @@ class SessionBusTest {
     /** Scenario 27 on the bus (through the loop over HTTP: TurnScenariosTest): every subscriber gets every event. */
     @Test
     void aFailingSinkIsCountedAndDeliveryGoesOn() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         bus.attachSink(event -> {
             throw new java.io.UncheckedIOException(new java.io.IOException("disk full"));
         });
@@ -183,7 +191,7 @@ class SessionBusTest {
     @Test
     void aSubscriberThatNeverReadsLosesOnlyEphemeralEventsAndSlowsNobody() {
         RecordingSink sink = new RecordingSink();
-        SessionBus bus = bus(BusSettings.DEFAULTS, sink);
+        SessionBus bus = bus(DEFAULTS, sink);
         bus.attachSink(sink);
         AssertSubscriber<BusEvent> slow = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(0));
         AssertSubscriber<BusEvent> fast = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
@@ -226,7 +234,7 @@ class SessionBusTest {
 
     @Test
     void deliveryFollowsDemand() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         AssertSubscriber<BusEvent> s = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(2));
         for (int i = 0; i < 5; i++) {
             bus.emit(chunk(i));
@@ -367,7 +375,7 @@ class SessionBusTest {
     @Test
     void replayOfAQuietSessionDeliversTheJournalThenLive() {
         RecordingSink sink = new RecordingSink();
-        SessionBus bus = bus(BusSettings.DEFAULTS, sink);
+        SessionBus bus = bus(DEFAULTS, sink);
         bus.attachSink(sink);
         for (int i = 1; i <= 5; i++) {
             bus.emit(durable(i));
@@ -382,7 +390,7 @@ class SessionBusTest {
 
     @Test
     void closingTheBusCompletesSubscribersAndRefusesEmits() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         AssertSubscriber<BusEvent> s = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(10));
         bus.emit(chunk(1));
         bus.close();
@@ -395,7 +403,7 @@ class SessionBusTest {
 
     @Test
     void untilTerminalEndsAfterDoneAndReleasesTheSubscription() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         bus.attachSink(new NoopSink());
         AssertSubscriber<BusEvent> s = BusEvents.untilTerminal(bus.subscribe()).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
@@ -409,7 +417,7 @@ class SessionBusTest {
 
     @Test
     void eventsEmittedBetweenSubscribeAndSubscriptionAreKept() {
-        SessionBus bus = bus(BusSettings.DEFAULTS, ReplaySource.NONE);
+        SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
         var multi = bus.subscribe();
         bus.emit(chunk(1));
         AssertSubscriber<BusEvent> s = multi.subscribe().withSubscriber(AssertSubscriber.create(5));

@@ -19,6 +19,7 @@ import dev.tether.session.TerminalReason;
 import dev.tether.session.store.FileSessionStore;
 import dev.tether.session.store.SessionWriter;
 import dev.tether.session.store.StoreSettings;
+import dev.tether.testing.ConfigDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournalReplayTest {
 
+    private static final BusSettings DEFAULTS = BusSettings.from(ConfigDefaults.tether().events());
     private static final Duration WAIT = Duration.ofSeconds(20);
     private final ObjectMapper mapper = Json.mapper();
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -51,7 +53,7 @@ class JournalReplayTest {
     }
 
     private SessionBuses buses(FileSessionStore store) {
-        return new SessionBuses(BusSettings.DEFAULTS, new StoreEventJournal(store, mapper),
+        return new SessionBuses(DEFAULTS, new StoreEventJournal(store, mapper),
                 new BusMetrics(new SimpleMeterRegistry()), pool);
     }
 

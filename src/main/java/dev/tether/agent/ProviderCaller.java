@@ -17,9 +17,10 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
-import java.util.stream.Stream;
 
 /**
  * Makes one loop provider call under the retry policy (§3.7) and the stream restart protocol (§3.8), emitting
@@ -176,29 +177,32 @@ final class ProviderCaller {
 
     /**
      * One attempt: the provider's chunks are read on the turn thread (so events are emitted in order, off the event
-     * loop) as a blocking stream of three merged sources: the chunks, failing when none arrives within the idle
-     * timeout; the call's deadline; and the turn's cancellation. Closing the stream cancels the provider's
-     * subscription, which closes its HTTP exchange.
+     * loop) as a blocking iterable of three merged sources: the chunks, failing when none arrives within the idle
+     * timeout; the call's deadline; and the turn's cancellation. It is subscribed on this thread (no hop that could
+     * delay the timers) and its subscription is cancelled when the attempt ends, which closes the provider's HTTP
+     * exchange.
      */
     private CompletionResponse stream(Call call, long deadline) {
         Multi<Object> chunks = call.model().provider().stream(call.request())
                 .ifNoItem().after(call.idleTimeout()).failWith(IdleTimeout::new)
                 .onItem().castTo(Object.class)
                 .onCompletion().continueWith(END);
-        // a failure as an item: the blocking stream would otherwise throw it ahead of the chunks still queued
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
         Multi<Object> attempt = Multi.createBy().merging().streams(chunks, failureAt(deadline),
                         failureOn(call.cancellation()))
-                .onFailure().recoverWithItem(Failure::new);
+                // a failure as an item: the blocking iterable would otherwise throw it ahead of the queued chunks
+                .onFailure().recoverWithItem(Failure::new)
+                .onSubscription().invoke(subscription::set);
         StreamAccumulator acc = new StreamAccumulator();
         boolean started = false;
-        try (Stream<Object> items = attempt.subscribe().asStream()) {
-            Iterator<Object> it = items.iterator();
+        try {
+            Iterator<Object> it = attempt.subscribe().asIterable().iterator();
             while (true) {
                 Object item;
                 try {
                     item = it.next();
                 } catch (RuntimeException e) {
-                    // failures arrive as items: only an interrupt of this thread ends the blocking stream this way
+                    // failures arrive as items: only an interrupt of this thread ends the iteration this way
                     if (e.getCause() instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
                         throw new Cancellation.CancelledException();
@@ -229,14 +233,19 @@ final class ProviderCaller {
                     return acc.toResponse();
                 }
             }
+        } finally {
+            Flow.Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
         }
     }
 
-    /** Fails with {@link #callTooLong()} at the call's deadline (never emits an item). */
+    /** Fails with {@link #callTooLong()} at the call's deadline, counted from subscription (never emits an item). */
     private Multi<Object> failureAt(long deadline) {
-        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-        return Uni.createFrom().item(END).onItem().delayIt().by(left)
-                .onItem().failWith(this::callTooLong).toMulti();
+        return Multi.createFrom().deferred(() -> Uni.createFrom().item(END).onItem()
+                .delayIt().by(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                .onItem().failWith(this::callTooLong).toMulti());
     }
 
     /** Fails with {@link Cancellation.CancelledException} when the turn is cancelled (never emits an item). */

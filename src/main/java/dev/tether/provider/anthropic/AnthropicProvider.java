@@ -91,9 +91,4 @@ public class AnthropicProvider extends HttpProvider<AnthropicApi> {
         h.put("anthropic-version", API_VERSION);
         return h;
     }
-
-    @Override
-    protected String complete(AnthropicApi api, String body) {
-        return api.complete(body);
-    }
 }

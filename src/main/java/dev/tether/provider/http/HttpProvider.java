@@ -12,6 +12,7 @@ import dev.tether.provider.ProviderSettings;
 import dev.tether.provider.StreamChunk;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -20,7 +21,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -29,12 +33,12 @@ import java.util.function.Predicate;
  * the Vert.x client: it says why), the REST client of the upstream API for non-streamed answers (built from
  * {@link ProviderSettings} on first use: base URL, extra headers and credentials, connect and request timeouts),
  * decoding a stream with a per-request decoder, and parsing one JSON answer. Subclasses supply the wire format and
- * their REST client's call. Stream chunks are emitted on a Vert.x event-loop thread: move blocking work off it
+ * their REST client interface. Stream chunks are emitted on a Vert.x event-loop thread: move blocking work off it
  * ({@code emitOn}).
  *
  * @param <A> the REST client interface of the upstream API
  */
-public abstract class HttpProvider<A> implements Provider {
+public abstract class HttpProvider<A extends CompletionApi> implements Provider {
 
     protected final ProviderSettings settings;
     /** The service's mapper as {@link Json#internal}: wire formats are trees, answers of other systems read leniently. */
@@ -78,9 +82,6 @@ public abstract class HttpProvider<A> implements Provider {
     /** The request headers, credentials included. */
     protected abstract Map<String, String> headers();
 
-    /** The non-streaming call of the REST client (blocking). */
-    protected abstract String complete(A api, String body);
-
     @Override
     public String name() {
         return name;
@@ -120,12 +121,7 @@ public abstract class HttpProvider<A> implements Provider {
             throw new IllegalStateException("blocking provider call on the event loop; use a worker thread");
         }
         checkConfigured();
-        String answer;
-        try {
-            answer = complete(api(), requestBody(request, false).toString());
-        } catch (RuntimeException e) {
-            throw classified(e);
-        }
+        String answer = await(api().complete(requestBody(request, false).toString()));
         JsonNode root;
         try {
             root = json.readTree(answer);
@@ -141,6 +137,29 @@ public abstract class HttpProvider<A> implements Provider {
             throw ProviderErrors.fromStreamError(name, root.get("error"));
         }
         return response(root);
+    }
+
+    /**
+     * The answer of the REST client's call, bounded by the request timeout (the client's own read timeout is the
+     * first bound; this one also covers a server that trickles bytes). Timing out or being interrupted cancels the
+     * call, which resets the request and closes its connection.
+     */
+    private String await(Uni<String> call) {
+        CompletableFuture<String> answer = call.subscribeAsCompletionStage();
+        try {
+            return answer.get(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw ProviderErrors.fromTransport(name, e);
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException(ProviderException.Kind.FATAL, 0, null, name + ": call interrupted", null, e);
+        } catch (ExecutionException e) {
+            throw classified(e.getCause());
+        } catch (RuntimeException e) {
+            throw classified(e);
+        }
     }
 
     /** The base URL without a trailing slash. */

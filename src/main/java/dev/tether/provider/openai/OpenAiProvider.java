@@ -82,9 +82,4 @@ public class OpenAiProvider extends HttpProvider<OpenAiApi> {
         }
         return h;
     }
-
-    @Override
-    protected String complete(OpenAiApi api, String body) {
-        return api.complete(body);
-    }
 }

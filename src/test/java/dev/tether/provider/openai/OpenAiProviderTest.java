@@ -35,6 +35,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -344,6 +345,26 @@ class OpenAiProviderTest {
         sub.awaitCompletion(WAIT);
         assertEquals(new StreamChunk.Text("b"), sub.getItems().get(2));
         assertInstanceOf(StreamChunk.Done.class, sub.getItems().get(3));
+    }
+
+    @Test
+    void interruptingANonStreamedCallClosesTheConnection() throws Exception {
+        llm.enqueue(Reply.hang());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                provider.complete(request("gpt-4o"));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        caller.start();
+        assertTrue(llm.awaitStalled(WAIT));
+        caller.interrupt();
+        caller.join(WAIT.toMillis());
+        ProviderException e = assertInstanceOf(ProviderException.class, failure.get());
+        assertEquals(Kind.FATAL, e.kind());
+        assertTrue(llm.awaitClientDisconnect(WAIT), "the interrupted call closed its HTTP connection");
     }
 
     @Test

@@ -13,12 +13,13 @@ import dev.tether.session.Cancellation;
 import dev.tether.session.Message;
 import dev.tether.session.Usage;
 import dev.tether.tool.ToolOutputs;
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Iterator;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 
 /**
@@ -171,40 +172,55 @@ final class ProviderCaller {
         return Duration.ofMillis((long) (200L * (1L << (n - 1)) * (1 + u)));
     }
 
+    /** Follows the provider's last chunk, so that the end of the stream reaches the turn thread as an item. */
     private static final Object END = new Object();
 
-    private record Failure(Throwable error) {
-    }
-
+    /**
+     * One attempt: the provider's chunks are read on the turn thread (so events are emitted in order, off the event
+     * loop) as a blocking iterable of three merged sources: the chunks, failing when none arrives within the idle
+     * timeout; the call's deadline; and the turn's cancellation. It is subscribed on this thread (no hop that could
+     * delay the timers) and its subscription is cancelled when the attempt ends, which closes the provider's HTTP
+     * exchange.
+     */
     private CompletionResponse stream(Call call, long deadline) {
-        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        Cancellable subscription = call.model().provider().stream(call.request()).subscribe()
-                .with(queue::add, failure -> queue.add(new Failure(failure)), () -> queue.add(END));
+        Multi<Object> chunks = call.model().provider().stream(call.request())
+                .ifNoItem().after(call.idleTimeout()).failWith(IdleTimeout::new)
+                .onItem().castTo(Object.class)
+                .onCompletion().continueWith(END);
+        AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        Multi<Object> attempt = Multi.createBy().merging().streams(chunks, failureAt(deadline),
+                        failureOn(call.cancellation()))
+                // a failure as an item: the blocking iterable would otherwise throw it ahead of the queued chunks
+                .onFailure().recoverWithItem(Failure::new)
+                .onSubscription().invoke(subscription::set);
         StreamAccumulator acc = new StreamAccumulator();
         boolean started = false;
-        try (AutoCloseable onCancel = call.cancellation().onCancel(() -> queue.add(Cancelled.INSTANCE))) {
-            long idleNanos = call.idleTimeout().toNanos();
+        try {
+            Iterator<Object> it = attempt.subscribe().asIterable().iterator();
             while (true) {
-                long left = deadline - System.nanoTime();
-                Object item = queue.poll(Math.min(idleNanos, Math.max(0, left)), TimeUnit.NANOSECONDS);
-                if (item == null && left <= idleNanos) {
-                    throw callTooLong();
+                Object item;
+                try {
+                    item = it.next();
+                } catch (RuntimeException e) {
+                    // failures arrive as items: only an interrupt of this thread ends the iteration this way
+                    if (e.getCause() instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        throw new Cancellation.CancelledException();
+                    }
+                    throw e;
                 }
-                if (item == null) {
-                    throw new StreamStop(acc.hasChunks() ? StreamStop.Reason.MID_STREAM_STALL
-                            : StreamStop.Reason.COLD_STALL, null, null);
-                }
-                if (item == Cancelled.INSTANCE) {
-                    throw new Cancellation.CancelledException();
+                if (item instanceof Failure f) {
+                    if (f.error() instanceof IdleTimeout) {
+                        throw new StreamStop(acc.hasChunks() ? StreamStop.Reason.MID_STREAM_STALL
+                                : StreamStop.Reason.COLD_STALL, null, null);
+                    }
+                    throw classifyFailure(f.error(), started || acc.hasChunks());
                 }
                 if (item == END) {
                     if (acc.isDone()) {
                         return acc.toResponse();
                     }
                     throw new StreamStop(StreamStop.Reason.PREMATURE_END, null, null);
-                }
-                if (item instanceof Failure f) {
-                    throw classifyFailure(f.error(), started || acc.hasChunks());
                 }
                 started = true;
                 StreamAccumulator.Change change = acc.accept((StreamChunk) item);
@@ -217,15 +233,42 @@ final class ProviderCaller {
                     return acc.toResponse();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Cancellation.CancelledException();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         } finally {
-            subscription.cancel();
+            Flow.Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
+        }
+    }
+
+    /** Fails with {@link #callTooLong()} at the call's deadline, counted from subscription (never emits an item). */
+    private Multi<Object> failureAt(long deadline) {
+        return Multi.createFrom().deferred(() -> Uni.createFrom().item(END).onItem()
+                .delayIt().by(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                .onItem().failWith(this::callTooLong).toMulti());
+    }
+
+    /** Fails with {@link Cancellation.CancelledException} when the turn is cancelled (never emits an item). */
+    private static Multi<Object> failureOn(Cancellation cancellation) {
+        return Multi.createFrom().emitter(em -> {
+            AutoCloseable registration = cancellation.onCancel(() -> em.fail(new Cancellation.CancelledException()));
+            em.onTermination(() -> {
+                try {
+                    registration.close();
+                } catch (Exception ignored) {
+                    // unregistering only removes a callback from a list
+                }
+            });
+        });
+    }
+
+    private record Failure(Throwable error) {
+    }
+
+    /** No chunk within the idle timeout (§3.8); classified as a cold or mid-stream stall on the turn thread. */
+    private static final class IdleTimeout extends RuntimeException {
+        IdleTimeout() {
+            super("stream idle", null, false, false);
         }
     }
 
@@ -251,5 +294,4 @@ final class ProviderCaller {
                 null, error);
     }
 
-    private enum Cancelled { INSTANCE }
 }

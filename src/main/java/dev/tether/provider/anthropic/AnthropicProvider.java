@@ -8,13 +8,13 @@ import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
 import dev.tether.provider.ProviderSettings;
 import dev.tether.provider.http.HttpProvider;
-import dev.tether.provider.http.ProviderHttp;
 import dev.tether.provider.http.SseEvent;
 import dev.tether.provider.http.StreamDecoder;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -22,32 +22,28 @@ import java.util.function.Predicate;
 /**
  * The Anthropic Messages API: {@code POST {base_url}/v1/messages} with {@code x-api-key} and
  * {@code anthropic-version: 2023-06-01}, streamed as named SSE events ending with {@code message_stop}, or as one JSON
- * answer.
- * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client). Stream chunks are emitted on a
- * Vert.x event-loop thread: move blocking work off it ({@code emitOn}).
+ * answer through the REST client {@link AnthropicApi}. Stream chunks are emitted on a Vert.x event-loop thread: move
+ * blocking work off it ({@code emitOn}).
  */
 @Singleton // no client proxy: the shared HttpProvider base has no no-args constructor
 @Identifier("anthropic")
-public class AnthropicProvider extends HttpProvider {
+public class AnthropicProvider extends HttpProvider<AnthropicApi> {
 
     public static final String NAME = "anthropic";
     public static final String BUILT_IN_DEFAULT_MODEL = "claude-sonnet-4-20250514";
+    private static final String KEY_VARIABLES = "TETHER_PROVIDERS_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY";
 
     static final String API_VERSION = "2023-06-01";
 
     @Inject
     public AnthropicProvider(TetherConfig config, Vertx vertx, ObjectMapper json) {
-        this(ProviderSettings.from(config.providers().anthropic()), vertx, json);
+        super(AnthropicApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES,
+                ProviderSettings.from(config.providers().anthropic()), vertx, json);
     }
 
     /** For tests and embedding: explicit settings on any Vert.x instance, the service's mapper ({@link Json#mapper()}). */
     public AnthropicProvider(ProviderSettings settings, Vertx vertx) {
-        this(settings, vertx, Json.mapper());
-    }
-
-    /** Explicit settings and mapper. */
-    public AnthropicProvider(ProviderSettings settings, Vertx vertx, ObjectMapper json) {
-        super(NAME, BUILT_IN_DEFAULT_MODEL, "TETHER_PROVIDERS_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY", settings, vertx, json);
+        super(AnthropicApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES, settings, vertx, Json.mapper());
     }
 
     @Override
@@ -72,9 +68,18 @@ public class AnthropicProvider extends HttpProvider {
 
     @Override
     protected String url() {
+        return versionlessBase() + "/v1/messages";
+    }
+
+    @Override
+    protected URI baseUri() {
+        return URI.create(versionlessBase());
+    }
+
+    /** The base URL without a version segment (tolerated when given): the API's path carries it. */
+    private String versionlessBase() {
         String base = baseUrl();
-        // Tolerate a base URL given with the version segment.
-        return base + (base.endsWith("/v1") ? "/messages" : "/v1/messages");
+        return base.endsWith("/v1") ? base.substring(0, base.length() - 3) : base;
     }
 
     @Override

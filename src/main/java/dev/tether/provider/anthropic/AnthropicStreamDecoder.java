@@ -3,12 +3,9 @@ package dev.tether.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.provider.ProviderErrors;
-import dev.tether.provider.ProviderException;
 import dev.tether.provider.StreamChunk;
 import dev.tether.provider.http.SseEvent;
 import dev.tether.provider.http.StreamDecoder;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +17,8 @@ import java.util.Map;
  * the body after a {@code message_delta} carried the {@code stop_reason}. Usage is gathered from
  * {@code message_start} and {@code message_delta}. One decoder per stream attempt.
  */
-final class AnthropicStreamDecoder implements StreamDecoder {
+final class AnthropicStreamDecoder extends StreamDecoder {
 
-    private final ObjectMapper json;
-    private final String provider;
     private final Map<Integer, String> toolBlocks = new HashMap<>();
     private Long input;
     private Long output;
@@ -31,11 +26,9 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     private Long cacheWrite;
     private String stopReason;
     private boolean sawToolUse;
-    private boolean done;
 
     AnthropicStreamDecoder(ObjectMapper json, String provider) {
-        this.json = json;
-        this.provider = provider;
+        super(json, provider);
     }
 
     static boolean isEndMarker(SseEvent e) {
@@ -44,23 +37,9 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     }
 
     @Override
-    public List<StreamChunk> onEvent(SseEvent event) {
-        List<StreamChunk> out = new ArrayList<>();
-        if (done) {
-            return out;
-        }
-        if (event.comment()) {
-            out.add(new StreamChunk.KeepAlive());
-            return out;
-        }
+    protected void decode(SseEvent event, List<StreamChunk> out) {
         String data = event.data() == null ? "" : event.data().strip();
-        JsonNode root;
-        try {
-            root = data.isEmpty() ? json.createObjectNode() : json.readTree(data);
-        } catch (IOException e) {
-            throw new ProviderException(ProviderException.Kind.RETRYABLE, 0, null,
-                    provider + ": malformed stream event", null, e);
-        }
+        JsonNode root = data.isEmpty() ? json.createObjectNode() : parse(data);
         String type = root.path("type").asText(event.event() == null ? "" : event.event());
         switch (type) {
             case "ping" -> out.add(new StreamChunk.KeepAlive());
@@ -86,26 +65,25 @@ final class AnthropicStreamDecoder implements StreamDecoder {
                 // New event types may appear (versioning policy): ignored.
             }
         }
-        return out;
     }
 
     @Override
-    public List<StreamChunk> onEnd() {
-        List<StreamChunk> out = new ArrayList<>();
-        if (!done && stopReason != null) {
-            finish(out);
-        }
-        return out;
+    protected boolean stopReasonArrived() {
+        return stopReason != null;
     }
 
-    private void finish(List<StreamChunk> out) {
+    @Override
+    protected void closeOpenCalls(List<StreamChunk> out) {
         for (String id : toolBlocks.values()) {
             out.add(new StreamChunk.ToolCallEnd(id));
         }
         toolBlocks.clear();
-        done = true;
-        out.add(new StreamChunk.Done(AnthropicWire.usage(input, output, cacheRead, cacheWrite),
-                AnthropicWire.stopReason(stopReason, sawToolUse)));
+    }
+
+    @Override
+    protected StreamChunk.Done doneChunk() {
+        return new StreamChunk.Done(AnthropicWire.usage(input, output, cacheRead, cacheWrite),
+                AnthropicWire.stopReason(stopReason, sawToolUse));
     }
 
     private void blockStart(int index, JsonNode block, List<StreamChunk> out) {

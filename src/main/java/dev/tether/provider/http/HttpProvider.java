@@ -10,38 +10,55 @@ import dev.tether.provider.ProviderErrors;
 import dev.tether.provider.ProviderException;
 import dev.tether.provider.ProviderSettings;
 import dev.tether.provider.StreamChunk;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
- * What every HTTP provider shares: settings, the {@link ProviderHttp} exchange, the configured-check, streaming
- * through a per-request SSE decoder, and parsing of one JSON answer. Subclasses supply the wire format only. Stream
- * chunks are emitted on a Vert.x event-loop thread: move blocking work off it ({@code emitOn}).
+ * What every HTTP provider shares: settings, the configured-check, the streamed exchange ({@link StreamExchange}, on
+ * the Vert.x client: it says why), the REST client of the upstream API for non-streamed answers (built from
+ * {@link ProviderSettings} on first use: base URL, extra headers and credentials, connect and request timeouts),
+ * decoding a stream with a per-request decoder, and parsing one JSON answer. Subclasses supply the wire format and
+ * their REST client interface. Stream chunks are emitted on a Vert.x event-loop thread: move blocking work off it
+ * ({@code emitOn}).
+ *
+ * @param <A> the REST client interface of the upstream API
  */
-public abstract class HttpProvider implements Provider {
+public abstract class HttpProvider<A extends CompletionApi> implements Provider {
 
     protected final ProviderSettings settings;
     /** The service's mapper as {@link Json#internal}: wire formats are trees, answers of other systems read leniently. */
     protected final ObjectMapper json;
-    private final ProviderHttp http;
+    private final Class<A> apiType;
     private final String name;
     private final String builtInDefaultModel;
     private final String keyVariables;
+    private final StreamExchange exchange;
+    private final AtomicReference<A> api = new AtomicReference<>();
 
-    protected HttpProvider(String name, String builtInDefaultModel, String keyVariables, ProviderSettings settings,
-                           Vertx vertx, ObjectMapper json) {
+    protected HttpProvider(Class<A> apiType, String name, String builtInDefaultModel, String keyVariables,
+                           ProviderSettings settings, Vertx vertx, ObjectMapper json) {
+        this.apiType = apiType;
         this.name = name;
         this.json = Json.internal(json);
         this.builtInDefaultModel = builtInDefaultModel;
         this.keyVariables = keyVariables;
         this.settings = settings;
-        this.http = new ProviderHttp(vertx, name, this.json, settings.connectTimeout(), settings.requestTimeout());
+        this.exchange = new StreamExchange(vertx, name, this.json, settings.connectTimeout());
     }
 
     /** The request body of the wire format. */
@@ -56,8 +73,11 @@ public abstract class HttpProvider implements Provider {
     /** The completion of a non-streamed answer. */
     protected abstract CompletionResponse response(JsonNode root);
 
-    /** The endpoint URL. */
+    /** The URL of the streamed call. */
     protected abstract String url();
+
+    /** The base URI the REST client resolves its paths against. */
+    protected abstract URI baseUri();
 
     /** The request headers, credentials included. */
     protected abstract Map<String, String> headers();
@@ -88,7 +108,7 @@ public abstract class HttpProvider implements Provider {
             checkConfigured();
             String body = requestBody(request, true).toString();
             StreamDecoder decoder = newDecoder();
-            return http.stream(url(), headers(), body, endMarker())
+            return exchange.stream(url(), headers(), body, endMarker())
                     .onItem().transformToIterable(e -> e.isStarted() ? List.of(new StreamChunk.Started())
                             : decoder.onEvent(e))
                     .onCompletion().continueWith(decoder::onEnd);
@@ -97,8 +117,11 @@ public abstract class HttpProvider implements Provider {
 
     @Override
     public CompletionResponse complete(CompletionRequest request) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("blocking provider call on the event loop; use a worker thread");
+        }
         checkConfigured();
-        String answer = http.post(url(), headers(), requestBody(request, false).toString());
+        String answer = await(api().complete(requestBody(request, false).toString()));
         JsonNode root;
         try {
             root = json.readTree(answer);
@@ -116,10 +139,61 @@ public abstract class HttpProvider implements Provider {
         return response(root);
     }
 
+    /**
+     * The answer of the REST client's call, bounded by the request timeout (the client's own read timeout is the
+     * first bound; this one also covers a server that trickles bytes). Timing out or being interrupted cancels the
+     * call, which resets the request and closes its connection.
+     */
+    private String await(Uni<String> call) {
+        CompletableFuture<String> answer = call.subscribeAsCompletionStage();
+        try {
+            return answer.get(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw ProviderErrors.fromTransport(name, e);
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException(ProviderException.Kind.FATAL, 0, null, name + ": call interrupted", null, e);
+        } catch (ExecutionException e) {
+            throw classified(e.getCause());
+        } catch (RuntimeException e) {
+            throw classified(e);
+        }
+    }
+
     /** The base URL without a trailing slash. */
     protected String baseUrl() {
         String base = settings.baseUrl();
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /** A failure of the REST client: the mapped error of a non-2xx answer (possibly wrapped), else a transport one. */
+    private ProviderException classified(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProviderException pe) {
+                return pe;
+            }
+        }
+        return ProviderErrors.fromTransport(name, failure);
+    }
+
+    private A api() {
+        A current = api.get();
+        if (current != null) {
+            return current;
+        }
+        A built = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(baseUri())
+                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .register(new RequestHeaders(headers()))
+                .build(apiType);
+        if (api.compareAndSet(null, built)) {
+            return built;
+        }
+        close(built);
+        return api.get();
     }
 
     private void checkConfigured() {
@@ -130,6 +204,17 @@ public abstract class HttpProvider implements Provider {
 
     @PreDestroy
     public void close() {
-        http.close();
+        exchange.close();
+        close(api.getAndSet(null));
+    }
+
+    private static void close(Object client) {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // closing releases the client's connections; nothing to report at shutdown
+            }
+        }
     }
 }

@@ -8,43 +8,40 @@ import dev.tether.provider.CompletionRequest;
 import dev.tether.provider.CompletionResponse;
 import dev.tether.provider.ProviderSettings;
 import dev.tether.provider.http.HttpProvider;
-import dev.tether.provider.http.ProviderHttp;
 import dev.tether.provider.http.SseEvent;
 import dev.tether.provider.http.StreamDecoder;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
  * Any OpenAI-compatible Chat Completions server (OpenAI, OpenRouter, vLLM, Ollama, llama.cpp, LM Studio, ...):
- * {@code POST {base_url}/chat/completions}, streamed as SSE ending with {@code data: [DONE]}, or as one JSON answer.
- * The HTTP exchange is {@link ProviderHttp} (see there why it is the Vert.x client). Stream chunks are emitted on a
- * Vert.x event-loop thread: move blocking work off it ({@code emitOn}).
+ * {@code POST {base_url}/chat/completions}, streamed as SSE ending with {@code data: [DONE]}, or as one JSON answer
+ * through the REST client {@link OpenAiApi}. Stream chunks are emitted on a Vert.x event-loop thread: move blocking
+ * work off it ({@code emitOn}).
  */
 @Singleton // no client proxy: the shared HttpProvider base has no no-args constructor
 @Identifier("openai")
-public class OpenAiProvider extends HttpProvider {
+public class OpenAiProvider extends HttpProvider<OpenAiApi> {
 
     public static final String NAME = "openai";
     public static final String BUILT_IN_DEFAULT_MODEL = "gpt-4o";
+    private static final String KEY_VARIABLES = "TETHER_PROVIDERS_OPENAI_API_KEY or OPENAI_API_KEY";
 
     @Inject
     public OpenAiProvider(TetherConfig config, Vertx vertx, ObjectMapper json) {
-        this(ProviderSettings.from(config.providers().openai()), vertx, json);
+        super(OpenAiApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES,
+                ProviderSettings.from(config.providers().openai()), vertx, json);
     }
 
     /** For tests and embedding: explicit settings on any Vert.x instance, the service's mapper ({@link Json#mapper()}). */
     public OpenAiProvider(ProviderSettings settings, Vertx vertx) {
-        this(settings, vertx, Json.mapper());
-    }
-
-    /** Explicit settings and mapper. */
-    public OpenAiProvider(ProviderSettings settings, Vertx vertx, ObjectMapper json) {
-        super(NAME, BUILT_IN_DEFAULT_MODEL, "TETHER_PROVIDERS_OPENAI_API_KEY or OPENAI_API_KEY", settings, vertx, json);
+        super(OpenAiApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES, settings, vertx, Json.mapper());
     }
 
     @Override
@@ -70,6 +67,11 @@ public class OpenAiProvider extends HttpProvider {
     @Override
     protected String url() {
         return baseUrl() + "/chat/completions";
+    }
+
+    @Override
+    protected URI baseUri() {
+        return URI.create(baseUrl());
     }
 
     @Override

@@ -2,15 +2,12 @@ package dev.tether.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.provider.FinishReason;
 import dev.tether.provider.ProviderErrors;
 import dev.tether.provider.ProviderException;
 import dev.tether.provider.StreamChunk;
 import dev.tether.provider.http.SseEvent;
 import dev.tether.provider.http.StreamDecoder;
 import dev.tether.session.Usage;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +19,16 @@ import java.util.Map;
  * {@code finish_reason} arrived (some servers omit the marker); a stream cut before the finish reason ends without
  * one. One decoder per stream attempt.
  */
-final class OpenAiStreamDecoder implements StreamDecoder {
+final class OpenAiStreamDecoder extends StreamDecoder {
 
     static final String DONE_MARKER = "[DONE]";
 
-    private final ObjectMapper json;
-    private final String provider;
     private final Map<Integer, Call> calls = new LinkedHashMap<>();
     private Usage usage;
     private String finishReason;
-    private boolean done;
 
     OpenAiStreamDecoder(ObjectMapper json, String provider) {
-        this.json = json;
-        this.provider = provider;
+        super(json, provider);
     }
 
     private static final class Call {
@@ -46,32 +39,18 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         boolean ended;
     }
 
-    /** The chunks of one event; throws a classified {@link ProviderException} for an error chunk. */
+    /** Adds the chunks of one event; throws a classified {@link ProviderException} for an error chunk. */
     @Override
-    public List<StreamChunk> onEvent(SseEvent event) {
-        List<StreamChunk> out = new ArrayList<>();
-        if (done) {
-            return out;
-        }
-        if (event.comment()) {
-            out.add(new StreamChunk.KeepAlive());
-            return out;
-        }
+    protected void decode(SseEvent event, List<StreamChunk> out) {
         String data = event.data() == null ? "" : event.data().strip();
         if (data.isEmpty()) {
-            return out;
+            return;
         }
         if (data.equals(DONE_MARKER)) {
             finish(out);
-            return out;
+            return;
         }
-        JsonNode root;
-        try {
-            root = json.readTree(data);
-        } catch (IOException e) {
-            throw new ProviderException(ProviderException.Kind.RETRYABLE, 0, null,
-                    provider + ": malformed stream chunk", null, e);
-        }
+        JsonNode root = parse(data);
         if (root.has("error") && !root.get("error").isNull()) {
             throw ProviderErrors.fromStreamError(provider, root.get("error"));
         }
@@ -104,25 +83,19 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             String reason = OpenAiWire.textOf(choice.get("finish_reason"));
             if (reason != null && !reason.isEmpty()) {
                 finishReason = reason;
-                closeCalls(out);
+                closeOpenCalls(out);
             }
         }
-        return out;
     }
 
     @Override
-    public List<StreamChunk> onEnd() {
-        List<StreamChunk> out = new ArrayList<>();
-        if (!done && finishReason != null) {
-            finish(out);
-        }
-        return out;
+    protected boolean stopReasonArrived() {
+        return finishReason != null;
     }
 
-    private void finish(List<StreamChunk> out) {
-        closeCalls(out);
-        done = true;
-        out.add(new StreamChunk.Done(usage, OpenAiWire.finishReason(finishReason, !calls.isEmpty())));
+    @Override
+    protected StreamChunk.Done doneChunk() {
+        return new StreamChunk.Done(usage, OpenAiWire.finishReason(finishReason, !calls.isEmpty()));
     }
 
     private void onToolCallDelta(int index, JsonNode tc, List<StreamChunk> out) {
@@ -164,7 +137,8 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         }
     }
 
-    private void closeCalls(List<StreamChunk> out) {
+    @Override
+    protected void closeOpenCalls(List<StreamChunk> out) {
         for (Map.Entry<Integer, Call> e : calls.entrySet()) {
             Call call = e.getValue();
             if (call.ended) {
@@ -176,14 +150,5 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             call.ended = true;
             out.add(new StreamChunk.ToolCallEnd(call.id));
         }
-    }
-
-    /** Whether {@code [DONE]} was seen. */
-    boolean done() {
-        return done;
-    }
-
-    FinishReason finishReason() {
-        return OpenAiWire.finishReason(finishReason, !calls.isEmpty());
     }
 }

@@ -23,6 +23,7 @@ import dev.tether.session.Usage;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.RecordedRequest;
 import dev.tether.testing.Reply;
+import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Anthropic Messages provider against the fake server over real sockets. */
+@QuarkusTest // the REST client of non-streamed answers is generated at build time: the provider runs in the app
 class AnthropicProviderTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);

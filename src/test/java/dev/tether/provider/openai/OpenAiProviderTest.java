@@ -23,6 +23,7 @@ import dev.tether.session.Usage;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.RecordedRequest;
 import dev.tether.testing.Reply;
+import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.vertx.core.Vertx;
@@ -34,12 +35,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible provider against the fake server over real sockets. */
+@QuarkusTest // the REST client of non-streamed answers is generated at build time: the provider runs in the app
 class OpenAiProviderTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -342,6 +345,26 @@ class OpenAiProviderTest {
         sub.awaitCompletion(WAIT);
         assertEquals(new StreamChunk.Text("b"), sub.getItems().get(2));
         assertInstanceOf(StreamChunk.Done.class, sub.getItems().get(3));
+    }
+
+    @Test
+    void interruptingANonStreamedCallClosesTheConnection() throws Exception {
+        llm.enqueue(Reply.hang());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                provider.complete(request("gpt-4o"));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        caller.start();
+        assertTrue(llm.awaitStalled(WAIT));
+        caller.interrupt();
+        caller.join(WAIT.toMillis());
+        ProviderException e = assertInstanceOf(ProviderException.class, failure.get());
+        assertEquals(Kind.FATAL, e.kind());
+        assertTrue(llm.awaitClientDisconnect(WAIT), "the interrupted call closed its HTTP connection");
     }
 
     @Test

@@ -17,40 +17,35 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
- * The HTTP exchange of a provider, on the Vert.x HTTP client that Quarkus ships.
- *
- * <p>Why not the Quarkus REST client: the loop's restart protocol (spec §3.8) needs facts the REST client's SSE
- * {@code Multi} hides or blurs: the JSON error body and {@code Retry-After}/{@code retry-after-ms} headers of a
- * non-2xx answer to a streaming request; the difference between a stream that ended cleanly without its end marker
- * (premature end: complete without {@code done}) and a connection reset mid-stream (a retryable failure); SSE comment
- * lines that serve as keep-alives; and closing the exchange the moment the end marker arrives or the subscriber
- * cancels. Its interfaces are also generated at build time, so a provider could not be constructed in a plain unit
- * test against a real socket. The non-streaming call uses the same client so that both paths classify errors the
- * same way. Keys travel only in request headers and are never logged.
+ * The streamed exchange of a provider, on the Vert.x HTTP client that Quarkus ships. The non-streaming call goes
+ * through the provider's REST client interface; the stream cannot, for one behaviour the loop's restart protocol
+ * (spec §3.8) depends on: a connection reset shortly after the 2xx status is lost by the REST client. Its SSE
+ * {@code Multi} pauses the Vert.x response when the status arrives and registers its own response handlers only after
+ * the rest of its handler chain ran (a later event-loop task); a reset read in between reaches a response without an
+ * exception handler (Vert.x logs "Connection reset" from {@code HttpClientResponseImpl}), so the {@code Multi}
+ * neither fails nor completes and the turn waits for the idle timeout. Evidence: with the stream on the REST client,
+ * {@code AnthropicProviderTest#resetMidStreamIsRetryable} (frames then an RST in one burst) timed out instead of
+ * failing retryably. Here the handlers are attached in the callback that delivers the response, so nothing is lost;
+ * this class also knows the 2xx status before any event (the stream's {@code Started}), reads the JSON error body and
+ * {@code Retry-After}/{@code retry-after-ms} of a non-2xx answer, and closes the exchange the moment the end marker
+ * arrives or the subscriber cancels. Keys travel only in request headers and are never logged.
  */
-public final class ProviderHttp implements AutoCloseable {
+public final class StreamExchange implements AutoCloseable {
 
     private static final int MAX_ERROR_BODY = 1 << 20;
 
     private final String provider;
     private final ObjectMapper json;
     private final HttpClient client;
-    private final Duration requestTimeout;
 
-    public ProviderHttp(Vertx vertx, String provider, ObjectMapper json, Duration connectTimeout,
-                        Duration requestTimeout) {
+    public StreamExchange(Vertx vertx, String provider, ObjectMapper json, Duration connectTimeout) {
         this.provider = provider;
         this.json = json;
-        this.requestTimeout = requestTimeout;
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .setKeepAlive(true)
@@ -90,7 +85,7 @@ public final class ProviderHttp implements AutoCloseable {
                     }
                 }
             });
-            client.request(options(url, headers, "text/event-stream")).onComplete(created -> {
+            client.request(options(url, headers)).onComplete(created -> {
                 if (created.failed()) {
                     if (finished.compareAndSet(false, true)) {
                         em.fail(ProviderErrors.fromTransport(provider, created.cause()));
@@ -160,52 +155,6 @@ public final class ProviderHttp implements AutoCloseable {
         });
     }
 
-    /**
-     * POSTs {@code body} and returns the 2xx answer's body. Blocking (bounded by the request timeout); a non-2xx
-     * status or a transport failure throws a classified {@link ProviderException}.
-     *
-     * @throws IllegalStateException when called on an event-loop thread
-     */
-    public String post(String url, Map<String, String> headers, String body) {
-        if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("blocking provider call on the event loop; use a worker thread");
-        }
-        CompletableFuture<String> result = new CompletableFuture<>();
-        AtomicReference<HttpClientRequest> request = new AtomicReference<>();
-        RequestOptions options = options(url, headers, "application/json").setIdleTimeout(requestTimeout.toMillis());
-        // Handlers are attached inside the event-loop callbacks that deliver the response, never from this thread:
-        // a body handler attached later could miss bytes already delivered.
-        client.request(options)
-                .compose(req -> {
-                    request.set(req);
-                    return req.send(Buffer.buffer(body)).compose(resp -> {
-                        if (resp.statusCode() / 100 != 2) {
-                            return readError(resp).compose(io.vertx.core.Future::<String>failedFuture);
-                        }
-                        return resp.body().map(b -> b.toString(StandardCharsets.UTF_8));
-                    });
-                })
-                .onComplete(done -> {
-                    if (done.succeeded()) {
-                        result.complete(done.result());
-                    } else {
-                        result.completeExceptionally(ProviderErrors.fromTransport(provider, done.cause()));
-                    }
-                });
-        try {
-            return result.get(requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            reset(request);
-            throw ProviderErrors.fromTransport(provider, e);
-        } catch (InterruptedException e) {
-            reset(request);
-            Thread.currentThread().interrupt();
-            throw new ProviderException(ProviderException.Kind.FATAL, 0, null, provider + ": call interrupted", null, e);
-        } catch (ExecutionException e) {
-            throw ProviderErrors.fromTransport(provider, e.getCause());
-        }
-    }
-
     private io.vertx.core.Future<ProviderException> readError(HttpClientResponse resp) {
         int status = resp.statusCode();
         MultiMap responseHeaders = resp.headers();
@@ -221,19 +170,12 @@ public final class ProviderHttp implements AutoCloseable {
         });
     }
 
-    private static RequestOptions options(String url, Map<String, String> headers, String accept) {
+    private static RequestOptions options(String url, Map<String, String> headers) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url);
         options.putHeader("content-type", "application/json");
-        options.putHeader("accept", accept);
+        options.putHeader("accept", "text/event-stream");
         headers.forEach(options::putHeader);
         return options;
-    }
-
-    private static void reset(AtomicReference<HttpClientRequest> request) {
-        HttpClientRequest r = request.get();
-        if (r != null) {
-            r.reset();
-        }
     }
 
     @Override

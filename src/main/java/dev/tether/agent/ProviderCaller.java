@@ -251,14 +251,9 @@ final class ProviderCaller {
     /** Fails with {@link Cancellation.CancelledException} when the turn is cancelled (never emits an item). */
     private static Multi<Object> failureOn(Cancellation cancellation) {
         return Multi.createFrom().emitter(em -> {
-            AutoCloseable registration = cancellation.onCancel(() -> em.fail(new Cancellation.CancelledException()));
-            em.onTermination(() -> {
-                try {
-                    registration.close();
-                } catch (Exception ignored) {
-                    // unregistering only removes a callback from a list
-                }
-            });
+            Cancellation.Registration registration =
+                    cancellation.onCancel(() -> em.fail(new Cancellation.CancelledException()));
+            em.onTermination(registration::close);
         });
     }
 

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streams A2A events as server-sent events (A2A 0.3 §7.2): each a {@code data:} line holding a JSON-RPC response
@@ -35,10 +36,21 @@ final class SseChannel {
                 .onFailure().recoverWithItem(f -> data(new JsonRpc.Failure(id, Errors.of(f))))
                 .onCompletion().continueWith(END);
         Multi<String> ticks = Multi.createFrom().ticks().every(keepAlive).onOverflow().drop().map(t -> ": keep-alive\n\n");
-        Cancellable subscription = Multi.createBy().merging().streams(frames, ticks)
+        // the handler is set first: a short stream may have ended the response by the time subscribe returns
+        AtomicReference<Cancellable> subscription = new AtomicReference<>();
+        response.closeHandler(closed -> cancel(subscription.get()));
+        subscription.set(Multi.createBy().merging().streams(frames, ticks)
                 .select().first(f -> !END.equals(f))
-                .subscribe().with(frame -> write(response, frame), failure -> end(response), () -> end(response));
-        response.closeHandler(closed -> subscription.cancel());
+                .subscribe().with(frame -> write(response, frame), failure -> end(response), () -> end(response)));
+        if (response.closed()) {
+            cancel(subscription.get());
+        }
+    }
+
+    private static void cancel(Cancellable subscription) {
+        if (subscription != null) {
+            subscription.cancel();
+        }
     }
 
     private String data(Object value) {

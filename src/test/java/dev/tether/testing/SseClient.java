@@ -128,6 +128,23 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** The next frame carrying data, named or not (comments skipped); fails as {@link #next()} does. */
+    public Frame nextData() throws InterruptedException {
+        for (; ; ) {
+            Frame f = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (f == null) {
+                throw new AssertionError("no SSE frame within " + wait);
+            }
+            if (f == EOF) {
+                frames.add(EOF);
+                throw new AssertionError("the SSE stream ended");
+            }
+            if (f.data() != null) {
+                return f;
+            }
+        }
+    }
+
     /** Waits for the first comment ({@code following}): the subscription is registered. */
     public SseClient awaitFollowing() throws InterruptedException {
         Frame f = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);

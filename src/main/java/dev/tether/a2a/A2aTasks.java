@@ -23,10 +23,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -149,10 +151,10 @@ public class A2aTasks {
         if (task == null) {
             A2aTask ended = get(taskId, 0);
             throw new A2aException(A2aException.TASK_NOT_CANCELABLE, "Task " + taskId + " has ended ("
-                    + ended.status().state().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    + ended.status().state().name().toLowerCase(Locale.ROOT) + ")");
         }
         agent.abort(id.sessionId());
-        return task.done.orTimeout(CANCEL_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return task.done.orTimeout(CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((result, failure) -> {
                     if (failure instanceof TimeoutException) {
                         return get(taskId, null);
@@ -163,7 +165,7 @@ public class A2aTasks {
                     if (result.terminalReason() != TerminalReason.ABORTED) {
                         throw new A2aException(A2aException.TASK_NOT_CANCELABLE, "Task " + taskId
                                 + " ended before it could be canceled (" + TaskViews.state(result.terminalReason())
-                                .name().toLowerCase(java.util.Locale.ROOT) + ")");
+                                .name().toLowerCase(Locale.ROOT) + ")");
                     }
                     return get(taskId, null);
                 }, Infrastructure.getDefaultWorkerPool());

@@ -8,8 +8,11 @@ import dev.tether.session.ContentPart;
 import dev.tether.session.Message;
 import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Tasks as A2A sees them, built from what the session's journal recorded for the turn (spec §14.2): the history is
@@ -19,6 +22,8 @@ import java.util.List;
 final class TaskViews {
 
     static final String ANSWER = "answer";
+    /** The status message of a task whose turn never recorded a result (the service stopped while it ran). */
+    static final String INTERRUPTED = "The turn was interrupted: the service stopped before it ended";
 
     private final ObjectMapper mapper;
 
@@ -32,7 +37,7 @@ final class TaskViews {
         A2aMessage statusMessage = state == A2aTask.State.FAILED ? A2aMessage.agent(id.value() + "-status",
                 id.value(), id.sessionId(), List.of(Part.Text.of(failure(result)))) : null;
         ObjectNode metadata = mapper.createObjectNode();
-        metadata.putObject("tether").put("terminal_reason", result.terminalReason().name().toLowerCase(java.util.Locale.ROOT))
+        metadata.putObject("tether").put("terminal_reason", result.terminalReason().name().toLowerCase(Locale.ROOT))
                 .put("steps", result.steps());
         return new A2aTask(id.value(), id.sessionId(), new A2aTask.TaskStatus(state, statusMessage, null),
                 history(id, messages, historyLength), answer(id, result).map(List::of).orElse(List.of()), metadata);
@@ -51,8 +56,6 @@ final class TaskViews {
         return ended(id, turn.messages(), result, historyLength);
     }
 
-    static final String INTERRUPTED = "The turn was interrupted: the service stopped before it ended";
-
     static A2aTask.State state(TerminalReason reason) {
         return switch (reason) {
             case COMPLETED -> A2aTask.State.COMPLETED;
@@ -68,11 +71,11 @@ final class TaskViews {
     }
 
     /** The artifact {@code answer} holding the turn's final text, when there is one. */
-    java.util.Optional<A2aTask.Artifact> answer(TaskIds.TaskId id, SessionResult result) {
+    Optional<A2aTask.Artifact> answer(TaskIds.TaskId id, SessionResult result) {
         if (result.text().isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new A2aTask.Artifact(id.value() + "-" + ANSWER, ANSWER,
+        return Optional.of(new A2aTask.Artifact(id.value() + "-" + ANSWER, ANSWER,
                 "The agent's answer", List.of(Part.Text.of(result.text()))));
     }
 
@@ -141,7 +144,7 @@ final class TaskViews {
         JsonNode parsed;
         try {
             parsed = mapper.readTree(arguments);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             parsed = null;
         }
         if (parsed == null || parsed.isMissingNode()) {

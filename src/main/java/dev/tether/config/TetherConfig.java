@@ -43,6 +43,8 @@ public interface TetherConfig {
 
     Codex codex();
 
+    A2a a2a();
+
     /** Where sessions may work. */
     interface Workspace {
         /** A session's directory must lie inside this root; default: the process's working directory. */
@@ -239,5 +241,14 @@ public interface TetherConfig {
         default Path resolvedHome() {
             return Path.of(home().filter(h -> !h.isBlank()).orElse(defaultHome()));
         }
+    }
+
+    /** The A2A endpoint (spec §14). */
+    interface A2a {
+        /**
+         * The JSON-RPC endpoint URL the agent card advertises, e.g. {@code https://agents.example.com/a2a} behind a
+         * proxy; default: {@code /a2a} on the scheme and host the card was requested with.
+         */
+        Optional<String> url();
     }
 }

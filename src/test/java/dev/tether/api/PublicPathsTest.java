@@ -33,4 +33,15 @@ class PublicPathsTest {
             assertFalse(PublicPaths.isPublic(p, true), p);
         }
     }
+
+    @Test
+    void theAgentCardIsPublicInExactlyOneSpelling() {
+        assertTrue(PublicPaths.isPublic("/.well-known/agent-card.json", false));
+        for (String p : new String[] {"/.well-known/agent-card.json/", "/.well-known/agent-card.json/../../a2a",
+            "/.well-known/agent-card%2ejson", "/.well-known//agent-card.json", "/.well-known/./agent-card.json",
+            "/.WELL-KNOWN/agent-card.json", "/.well-known/agent.json", "/.well-known/agent-card.json;x",
+            "/a2a", "/.well-known/"}) {
+            assertFalse(PublicPaths.isPublic(p, true), p);
+        }
+    }
 }

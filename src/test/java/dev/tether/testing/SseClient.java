@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The SSE client of the tests and harnesses, a real one over {@link HttpClient} (HTTP/1.1, 127.0.0.1): opens a stream
@@ -125,6 +126,15 @@ public final class SseClient implements AutoCloseable {
 
     /** The next event frame (comments skipped); fails when none arrives in time or the stream ended. */
     public Frame next() throws InterruptedException {
+        return nextWhere(f -> f.event() != null);
+    }
+
+    /** The next frame carrying data, named or not (comments skipped); fails as {@link #next()} does. */
+    public Frame nextData() throws InterruptedException {
+        return nextWhere(f -> f.data() != null);
+    }
+
+    private Frame nextWhere(Predicate<Frame> wanted) throws InterruptedException {
         for (; ; ) {
             Frame f = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
             if (f == null) {
@@ -134,7 +144,7 @@ public final class SseClient implements AutoCloseable {
                 frames.add(EOF);
                 throw new AssertionError("the SSE stream ended");
             }
-            if (f.event() != null) {
+            if (wanted.test(f)) {
                 return f;
             }
         }

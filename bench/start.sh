@@ -78,13 +78,18 @@ run_once() {
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
   m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%g (%g–%g)", m, v[1], v[NR] }'; }
 
-# Variants: label, command shown, run_once arguments (one string, split on spaces; paths have none).
-LABELS=() SHOWN=() ARGS=()
-variant() { LABELS+=("$1"); SHOWN+=("$2"); ARGS+=("$3"); }
-variant "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK17/bin/java"
+# figure <name> <unit> <target> <values…>: the FIGURE line bench/run.sh gathers (median; p99 of a few runs = max)
+figure() { local name=$1 unit=$2 target=$3; shift 3; printf '%s\n' "$@" | sort -n | awk -v n="$name" -v u="$unit" \
+  -v t="$target" -v l="$(cut -d' ' -f1 /proc/loadavg)" '{ v[NR] = $1 } END {
+  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "FIGURE | %s | %d | %g | %g | %s | %s | %s\n", n, NR, m, v[NR], u, t, l }'; }
+
+# Variants: label, command shown, run_once arguments (one string, split on spaces; paths have none), start target.
+LABELS=() SHOWN=() ARGS=() TARGET_READY=()
+variant() { LABELS+=("$1"); SHOWN+=("$2"); ARGS+=("$3"); TARGET_READY+=("${4:-}"); }
+variant "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK17/bin/java" "≤ 1500 ms"
 variant "JDK 25" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK25/bin/java"
 variant "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quarkus-run.jar" \
-  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot"
+  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot" "≤ 800 ms"
 NATIVE_NOTE=""
 runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
 if [ -n "$runner" ]; then
@@ -107,6 +112,10 @@ for round in $(seq "$RUNS"); do
 done
 ROWS=()
 for i in "${!LABELS[@]}"; do
+  # shellcheck disable=SC2086
+  figure "start → ready, ${LABELS[$i]}" ms "${TARGET_READY[$i]}" ${READY[$i]}
+  # shellcheck disable=SC2086
+  figure "RSS idle, ${LABELS[$i]}" MB "≤ 110 MB" ${RSS_IDLE[$i]}
   # shellcheck disable=SC2086
   ROWS+=("| ${LABELS[$i]} | \`${SHOWN[$i]}\` | $(stats ${READY[$i]}) | $(stats ${STARTED[$i]}) | $(stats ${RSS_READY[$i]}) | $(stats ${RSS_IDLE[$i]}) |")
 done

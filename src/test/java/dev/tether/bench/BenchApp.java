@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -66,15 +68,24 @@ public final class BenchApp implements AutoCloseable {
         return root;
     }
 
-    /** Starts the app on {@code root} (from {@link #scratch}) and returns once it is live. */
+    /**
+     * Starts the app on {@code root} (from {@link #scratch}) and returns once it is live. The system property
+     * {@code bench.app.options} adds JVM options to the app's command line (split on spaces: a JFR recording, GC flags).
+     */
     public static BenchApp start(Path root, String... extraProps) {
+        List<String> options = new ArrayList<>(List.of(extraProps));
+        for (String option : System.getProperty("bench.app.options", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                options.add(option);
+            }
+        }
         FakeLlmServer llm = FakeLlmServer.start();
         BenchApp[] self = new BenchApp[1];
         llm.responder(r -> self[0].reply(r));
         long launched = System.nanoTime();
         try {
             PackagedApp app = PackagedApp.start(root.resolve("data"), root.resolve("ws"), llm, root.resolve("app.log"),
-                    extraProps);
+                    options.toArray(String[]::new));
             self[0] = new BenchApp(root, root.resolve("ws"), llm, app, launched);
             return self[0];
         } catch (RuntimeException | Error e) {

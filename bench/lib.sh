@@ -1,6 +1,7 @@
 # Sourced by the bench scripts. harness_build [package]: compiles the test classes (packages the app with "package")
 # and writes the test classpath to target/bench.classpath; harness_run <class> [args…]: runs a plain-Java harness
-# from src/test/java on that classpath; APP_OPTS adds JVM options to the packaged app the end-to-end harnesses start. OFFLINE= lets Maven download what is missing (default: offline).
+# from src/test/java on that classpath; APP_OPTS adds JVM options to the packaged app the end-to-end harnesses start,
+# HARNESS_OPTS to the harness's own JVM (split on spaces). OFFLINE= lets Maven download what is missing (default: offline).
 OFFLINE=${OFFLINE--o}
 
 harness_build() {
@@ -15,6 +16,7 @@ harness_build() {
 
 harness_run() {
   local class=$1; shift
-  java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  # shellcheck disable=SC2086
+  java ${HARNESS_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dbench.app.options="${APP_OPTS:-}" "$class" "$@"
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Profile evidence (docs/BENCHMARKS.md, "Profile"): JFR recordings of the packaged app, summarised by bench/jfr-top.py.
 # Usage: bench/profile.sh [prompts (300)]
-#   prompt  the app records while dev.tether.bench.PromptBench runs <prompts> one-tool prompts (after its warm-up and
-#           session creation), then target/bench-results/prompt.jfr is summarised: samples of all threads, then of
-#           the threads that carry a prompt (vert.x event loop, executor/turn threads).
+#   prompt  the app records (jcmd JFR.start/stop) only while dev.tether.bench.PromptBench runs <prompts> one-tool
+#           prompts (after its warm-up and session creation); target/bench-results/prompt.jfr is summarised by
+#           bench/jfr-top.py, and PromptBench prints the app's CPU per prompt by thread (JIT and GC included).
 #   start   the app (default JDK) records from launch until ready: target/bench-results/start.jfr
-# Env: PACKAGE=0 skips packaging, JFR_SETTINGS (default profile, with method-profiling=max: a sample every ms where
-#      the JDK allows it), ONLY="prompt" or "start".
+# Env: PACKAGE=0 skips packaging, JFR_SETTINGS (default profile with method-profiling=max: a Java sample every ms),
+#      ONLY="prompt" or "start", APP_OPTS (JVM options of the app, e.g. to profile -XX:TieredStopAtLevel=1).
 # Re-run after merging branches to compare ("before"/"after" in docs/BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +19,8 @@ STEPS=${ONLY:-prompt start}
 if [ "${PACKAGE:-1}" = 1 ]; then harness_build package; fi
 if [[ " $STEPS " == *" prompt "* ]]; then
   rm -f "$OUT/prompt.jfr"
-  APP_OPTS="-XX:StartFlightRecording=filename=$PWD/$OUT/prompt.jfr,dumponexit=true,$SETTINGS" \
+  HARNESS_OPTS="-Dbench.jfr=$OUT/prompt.jfr -Dbench.jfr.settings=$SETTINGS" \
     harness_run dev.tether.bench.PromptBench "$PROMPTS" 0 | tee "$OUT/profile-prompt.txt"
-  jfr summary "$OUT/prompt.jfr" | sed -n '/Event Type/,$p' | sort -k2 -nr -t' ' | head -15
   bench/jfr-top.py "$OUT/prompt.jfr" 30 | tee "$OUT/profile-prompt-top.txt"
 fi
 if [[ " $STEPS " == *" start "* ]]; then

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -186,10 +187,50 @@ public final class BenchApp implements AutoCloseable {
 
     /** The app's CPU time so far (user + system, {@code /proc/<pid>/stat}), in ms. */
     public double cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(app.pid()), "stat"));
+        return cpuMillis(Path.of("/proc", Long.toString(app.pid()), "stat"));
+    }
+
+    /**
+     * CPU time so far by thread name with digits dropped ({@code vert.x-eventloop-thread-#}, {@code C2 CompilerThre#},
+     * {@code GC Thread##}; Linux keeps 15 characters of a name), in ms: where the CPU goes, JIT and GC included, which
+     * a sampling profiler does not show.
+     */
+    public Map<String, Double> cpuMillisByThread() throws IOException {
+        Map<String, Double> byName = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(app.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    byName.merge(name, cpuMillis(task.resolve("stat")), Double::sum);
+                } catch (IOException e) {
+                    // the thread ended between listing and reading
+                }
+            }
+        }
+        return byName;
+    }
+
+    private static double cpuMillis(Path stat) throws IOException {
+        String line = Files.readString(stat);
         // fields after the command name, which is in parentheses and may contain spaces: utime and stime are 14, 15
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / ClockTicks.PER_SECOND;
+    }
+
+    /**
+     * {@code jcmd <pid> JFR.<command> name=bench <options>}: a recording of a chosen window of a run (JFR.start,
+     * JFR.stop with filename=…).
+     */
+    public void jfr(String command, String... options) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(app.pid()), "JFR." + command, "name=bench"));
+        cmd.addAll(List.of(options));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || out.contains("Could not")) {
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+        }
     }
 
     /** The app's resident memory ({@code VmRSS}), in MB. */

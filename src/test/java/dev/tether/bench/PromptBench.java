@@ -1,7 +1,9 @@
 package dev.tether.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +17,10 @@ import java.util.TreeMap;
  * fsync each) plus checkpoints, which the "fsync source" line says. CPU: {@code utime + stime} of the app process over
  * the whole run of one-tool prompts, divided by their number (clock-tick resolution, so use ≥ 1,000 prompts).
  *
+ * <p>Also printed: the app's CPU per prompt by thread ({@code /proc/<pid>/task}), JIT and GC threads included. With
+ * {@code -Dbench.jfr=<file>} the app records JFR ({@code jcmd JFR.start}, options from {@code bench.jfr.settings},
+ * comma-separated, default {@code settings=profile}) during the one-tool prompts only, written to that file.
+ *
  * <p>Usage: {@code PromptBench [one-tool prompts (1000)] [ten-round-trip prompts (40)]}.
  */
 public final class PromptBench {
@@ -26,7 +32,8 @@ public final class PromptBench {
         int ones = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int tens = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         try (BenchApp app = BenchApp.start(BenchApp.scratch("bench-prompt"))) {
-            for (int i = 0; i < 50; i++) { // warm-up: JIT, pools, connections
+            // warm-up (JIT, pools, connections): the JIT still compiles for hundreds of prompts, see the thread table
+            for (int i = 0; i < Math.max(50, ones / 4); i++) {
                 app.prompt(app.createSession(), 1);
             }
             List<Double> creates = new ArrayList<>();
@@ -39,6 +46,11 @@ public final class PromptBench {
             Figures.print("create session (POST /api/sessions)", creates, "ms", "");
 
             Map<String, Double> before = fsyncMeters(app);
+            String jfr = System.getProperty("bench.jfr", "");
+            if (!jfr.isEmpty()) {
+                app.jfr("start", System.getProperty("bench.jfr.settings", "settings=profile").split(","));
+            }
+            Map<String, Double> threadsBefore = app.cpuMillisByThread();
             double cpuBefore = app.cpuMillis();
             List<Double> oneTool = new ArrayList<>();
             for (String id : sessions.subList(0, ones)) {
@@ -47,9 +59,15 @@ public final class PromptBench {
                 oneTool.add(Figures.ms(System.nanoTime() - t0));
             }
             double cpu = app.cpuMillis() - cpuBefore;
+            Map<String, Double> threadsAfter = app.cpuMillisByThread();
+            if (!jfr.isEmpty()) {
+                app.jfr("stop", "filename=" + Path.of(jfr).toAbsolutePath());
+            }
+            double jit = printThreads(threadsBefore, threadsAfter, ones);
             Map<String, Double> after = fsyncMeters(app);
             Figures.print("one-tool prompt end to end", oneTool, "ms", "≤ 10 ms");
             Figures.print("app CPU per one-tool prompt (" + ones + " prompts)", cpu / ones, "ms", "≤ 3 ms");
+            Figures.print("app CPU per one-tool prompt without JIT compiler threads", cpu / ones - jit, "ms", "");
             double fsyncs = 0;
             for (Map.Entry<String, Double> e : after.entrySet()) {
                 fsyncs += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
@@ -65,6 +83,24 @@ public final class PromptBench {
             }
             Figures.print("ten-round-trip prompt end to end", tenTrips, "ms", "≤ 40 ms");
         }
+    }
+
+    /**
+     * Prints the app's CPU per prompt by thread group, most first (threads started during the run count from zero);
+     * returns the JIT compiler threads' share.
+     */
+    private static double printThreads(Map<String, Double> before, Map<String, Double> after, int prompts) {
+        System.out.println("app CPU per one-tool prompt by thread (ms):");
+        double jit = 0;
+        List<Map.Entry<String, Double>> perPrompt = after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / prompts))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
+        for (Map.Entry<String, Double> e : perPrompt) {
+            System.out.printf(Locale.ROOT, "  %8.3f  %s%n", e.getValue(), e.getKey());
+            jit += e.getKey().contains("CompilerThre") ? e.getValue() : 0;
+        }
+        return jit;
     }
 
     /**

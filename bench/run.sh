@@ -5,7 +5,8 @@
 # Usage: bench/run.sh            full counts (about 25 min on 2 cores)
 #        QUICK=1 bench/run.sh    small counts (a few minutes), for a quick look; figures are noisier
 # Env: ONLY="prompt concurrency …" runs a subset of the steps (names below); OFFLINE= lets Maven download;
-#      WRITE=0 prints the summary instead of writing the doc; JDK17/JDK25/BUILD are passed on to bench/start.sh.
+#      WRITE=0 prints the summary instead of writing the doc; JDK17/JDK25/BUILD are passed on to bench/start.sh,
+#      START_RUNS_OVERRIDE sets its number of runs per variant (5, QUICK 1).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -15,6 +16,7 @@ if [ "$QUICK" = 1 ]; then
 else
   PROMPT=(1000 40) CONCURRENCY=(100 200 30) LISTING=(10000) LOOP=(200 40) STORE=(300 10000) START_RUNS=5
 fi
+START_RUNS=${START_RUNS_OVERRIDE:-$START_RUNS}
 STEPS=${ONLY:-prompt concurrency listing loop store events start}
 OUT=target/bench-results
 DOC=docs/BENCHMARKS.md

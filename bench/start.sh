@@ -106,6 +106,8 @@ variant "JDK 17 + AppCDS" "java -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-r
 variant "JDK 17 + AppCDS, C1 only" "java -XX:SharedArchiveFile=app-cds.jsa $C1 -jar quarkus-run.jar" \
   "$OUT/fast-jar jar $JDK17/bin/java -XX:SharedArchiveFile=app-cds.jsa $C1" "≤ 1500 ms"
 variant "JDK 25" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK25/bin/java"
+variant "JDK 25, compact object headers" "java -XX:+UseCompactObjectHeaders -jar quarkus-run.jar" \
+  "$OUT/fast-jar jar $JDK25/bin/java -XX:+UseCompactObjectHeaders"
 variant "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quarkus-run.jar" \
   "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot" "≤ 800 ms"
 variant "JDK 25 + AOT cache, C1 only" "java -XX:AOTMode=on -XX:AOTCache=app.aot $C1 -jar quarkus-run.jar" \

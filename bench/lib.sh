@@ -20,3 +20,18 @@ harness_run() {
   java ${HARNESS_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dbench.app.options="${APP_OPTS:-}" "$class" "$@"
 }
+
+# write_block <name> <section file> <doc> <heading>: replaces the block between "<!-- bench/<name> writes from here -->"
+# and "<!-- bench/<name> writes up to here -->" in <doc> by the section file (which holds both markers); without the
+# block, appends it under "## <heading>". Text around the block stays.
+write_block() {
+  local name=$1 section=$2 doc=$3 heading=$4
+  awk -v sec="$section" -v from="<!-- bench/$name writes from here -->" -v to="<!-- bench/$name writes up to here -->" \
+    -v heading="$heading" '
+    BEGIN { while ((getline l < sec) > 0) body = body l "\n" }
+    $0 == from { printf "%s", body; skip = 1; done = 1; next }
+    skip { if ($0 == to) skip = 0; next }
+    { print }
+    END { if (!done) printf "\n## %s\n\n%s", heading, body }' "$doc" >"$doc.tmp"
+  mv "$doc.tmp" "$doc"
+}

@@ -6,7 +6,8 @@
 #        QUICK=1 bench/run.sh    small counts (a few minutes), for a quick look; figures are noisier
 # Env: ONLY="prompt concurrency …" runs a subset of the steps (names below); OFFLINE= lets Maven download;
 #      WRITE=0 prints the summary instead of writing the doc; JDK17/JDK25/BUILD are passed on to bench/start.sh,
-#      START_RUNS_OVERRIDE sets its number of runs per variant (5, QUICK 1).
+#      START_RUNS_OVERRIDE sets its number of runs per variant (5, QUICK 1); SUMMARY_ONLY=1 runs nothing and writes
+#      the summary from the outputs already in target/bench-results (e.g. after running steps one by one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -23,13 +24,15 @@ DOC=docs/BENCHMARKS.md
 mkdir -p "$OUT"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u +'%Y-%m-%d %H:%M UTC')
-harness_build package || exit 1
+SUMMARY_ONLY=${SUMMARY_ONLY:-0}
+[ "$SUMMARY_ONLY" = 1 ] || harness_build package || exit 1
 
 FAILED=()
 # step <name> <command…>: runs it, output to the terminal and to $OUT/<name>.txt
 step() {
   local name=$1; shift
   case " $STEPS " in *" $name "*) ;; *) return 0 ;; esac
+  [ "$SUMMARY_ONLY" = 1 ] && return 0
   echo "== $name: $*" >&2
   if ! "$@" 2>&1 | tee "$OUT/$name.txt"; then FAILED+=("$name"); fi
 }
@@ -46,10 +49,19 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 SECTION=$(mktemp)
 {
   echo "<!-- bench/run.sh writes from here -->"
-  echo "Command: \`$( [ "$QUICK" = 1 ] && echo "QUICK=1 ")bench/run.sh\` (${STARTED}; steps: $STEPS)."
+  if [ "$SUMMARY_ONLY" = 1 ]; then
+    echo "Gathered by \`SUMMARY_ONLY=1 bench/run.sh\` (${STARTED}) from the outputs of steps run before; each figure's"
+    echo "load average is the one at its measurement."
+  else
+    echo "Command: \`$( [ "$QUICK" = 1 ] && echo "QUICK=1 ")bench/run.sh\` (${STARTED}; steps: $STEPS)."
+  fi
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
   echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, shared with other engineers' builds:"
-  echo "load average $LOAD_BEFORE before, $LOAD_AFTER after; every figure is an upper bound under that load."
+  if [ "$SUMMARY_ONLY" = 1 ]; then
+    echo "the load average at each figure is in its row; every figure is an upper bound under that load."
+  else
+    echo "load average $LOAD_BEFORE before, $LOAD_AFTER after; every figure is an upper bound under that load."
+  fi
   echo "JDK (harnesses and the app): $(java -version 2>&1 | head -1); app JVM options: \`-Xmx384m\`."
   echo "Percentiles are nearest-rank; p99 of fewer than 100 samples is close to the maximum. Raw output: \`$OUT/\`."
   echo
@@ -64,14 +76,6 @@ SECTION=$(mktemp)
   echo "<!-- bench/run.sh writes up to here -->"
 } >"$SECTION"
 cat "$SECTION"
-if [ "${WRITE:-1}" = 1 ]; then
-  # replace the generated block, or insert it under the title (section "Summary")
-  awk -v sec="$SECTION" '
-    BEGIN { while ((getline l < sec) > 0) body = body l "\n" }
-    /^<!-- bench\/run.sh writes from here -->$/ { printf "%s", body; skip = 1; done = 1; next }
-    skip { if ($0 ~ /^<!-- bench\/run.sh writes up to here -->$/) skip = 0; next }
-    !done && !titled && /^# / { print; printf "\n## Summary\n\n%s", body; titled = 1; done = 1; next }
-    { print }' "$DOC" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC"
-fi
+if [ "${WRITE:-1}" = 1 ]; then write_block run.sh "$SECTION" "$DOC" Summary; fi
 rm -f "$SECTION"
 [ ${#FAILED[@]} -eq 0 ]

@@ -15,10 +15,10 @@
 # needs a configured provider: a placeholder OpenAI key is passed (nothing calls the model here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RUNS=${1:-5}
 JDK17=${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-OFFLINE=${OFFLINE--o}
 AOT_ITS=${AOT_ITS:-AotTrainingSmokeIT}
 JAVA_OPTS=${JAVA_OPTS:-}
 OUT=target/bench-start
@@ -174,14 +174,5 @@ SECTION=$(mktemp)
 } >"$SECTION"
 cat "$SECTION"
 
-if [ "${WRITE:-1}" = 1 ]; then
-  # replace the generated block of the "## Start-up" section, or append the section; text around it stays
-  awk -v sec="$SECTION" '
-    BEGIN { while ((getline l < sec) > 0) body = body l "\n" }
-    /^<!-- bench\/start.sh writes from here -->$/ { printf "%s", body; skip = 1; done = 1; next }
-    skip { if ($0 ~ /^<!-- bench\/start.sh writes up to here -->$/) skip = 0; next }
-    { print }
-    END { if (!done) printf "\n## Start-up\n\n%s", body }' "$DOC" >"$DOC.tmp"
-  mv "$DOC.tmp" "$DOC"
-fi
+if [ "${WRITE:-1}" = 1 ]; then write_block start.sh "$SECTION" "$DOC" Start-up; fi
 rm -f "$SECTION"

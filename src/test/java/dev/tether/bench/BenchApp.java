@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
@@ -81,14 +82,14 @@ public final class BenchApp implements AutoCloseable {
             }
         }
         FakeLlmServer llm = FakeLlmServer.start();
-        BenchApp[] self = new BenchApp[1];
-        llm.responder(r -> self[0].reply(r));
+        AtomicReference<BenchApp> self = new AtomicReference<>();
+        llm.responder(r -> self.get().reply(r));
         long launched = System.nanoTime();
         try {
             PackagedApp app = PackagedApp.start(root.resolve("data"), root.resolve("ws"), llm, root.resolve("app.log"),
                     options.toArray(String[]::new));
-            self[0] = new BenchApp(root, root.resolve("ws"), llm, app, launched);
-            return self[0];
+            self.set(new BenchApp(root, root.resolve("ws"), llm, app, launched));
+            return self.get();
         } catch (RuntimeException | Error e) {
             llm.close();
             throw e;

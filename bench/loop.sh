@@ -6,10 +6,6 @@
 # process against a fake LLM on 127.0.0.1. Scratch data goes to target/bench-loop and is deleted at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OFFLINE=${OFFLINE:--o}
-./mvnw -B $OFFLINE -q package -DskipTests
-./mvnw -B $OFFLINE -q org.apache.maven.plugins:maven-dependency-plugin:3.7.0:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  dev.tether.bench.LoopOverheadBench "$@"
+. bench/lib.sh
+harness_build package
+harness_run dev.tether.bench.LoopOverheadBench "$@"

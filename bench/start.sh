@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Start-up benchmark (docs/BENCHMARKS.md, "Start-up"): time from process launch until GET /q/health/ready answers 200,
+# the CPU time the process used until then (user + system: robust against a loaded machine, unlike the wall time),
 # Quarkus' own "started in", and resident memory (VmRSS) at ready and after 2 s idle; median, min and max of N runs
-# (default 5) for JDK 17, JDK 25, JDK 25 + Leyden AOT cache, and the native runner when target/*-runner exists.
+# (default 5) for JDK 17, JDK 17 + AppCDS (with and without the small-service options), JDK 25 (also with compact object
+# headers), JDK 25 + Leyden AOT cache (with and without the small-service options), and the native runner when
+# target/*-runner exists. The AppCDS archive
+# (fast-jar/app-cds.jsa) is a dynamic archive of the classes loaded until ready, written by one training start with
+# -XX:ArchiveClassesAtExit.
 # Usage: bench/start.sh [runs]
 # Env: JDK17, JDK25 (JDK homes), BUILD=0 to reuse target/bench-start/{fast-jar,aot-jar} from an earlier run,
 #      OFFLINE= to let Maven download, AOT_ITS (the @QuarkusIntegrationTest classes that train the cache),
@@ -10,10 +15,10 @@
 # needs a configured provider: a placeholder OpenAI key is passed (nothing calls the model here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RUNS=${1:-5}
 JDK17=${JDK17:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-OFFLINE=${OFFLINE--o}
 AOT_ITS=${AOT_ITS:-AotTrainingSmokeIT}
 JAVA_OPTS=${JAVA_OPTS:-}
 OUT=target/bench-start
@@ -35,8 +40,11 @@ test -f "$OUT/aot-jar/app.aot" || { echo "$OUT/aot-jar/app.aot is missing" >&2; 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+CLK_TCK=$(getconf CLK_TCK)
+# utime + stime (fields 14 and 15; the command name before them has no spaces here), in ms
+cpu_ms() { awk -v hz="$CLK_TCK" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 
-# run_once <dir> <kind: jar|native> <exe> [jvm flags…]: prints "ready_ms started_ms rss_ready_mb rss_idle_mb"
+# run_once <dir> <kind: jar|native> <exe> [jvm flags…]: prints "ready_ms started_ms rss_ready_mb rss_idle_mb cpu_ms"
 run_once() {
   local dir=$1 kind=$2 exe=$3; shift 3
   local tmp port pid t0 t1 code started
@@ -61,7 +69,8 @@ run_once() {
     sleep 0.005
   done
   t1=$(now_ms)
-  local rss_ready rss_idle
+  local rss_ready rss_idle cpu
+  cpu=$(cpu_ms "$pid")
   rss_ready=$(rss_mb "$pid")
   sleep 2
   rss_idle=$(rss_mb "$pid")
@@ -71,20 +80,41 @@ run_once() {
   # a JVM variant that should use the AOT cache must not have warned about it (-XX:AOTMode=on fails outright)
   if grep -q '\[aot\]' "$tmp/log"; then echo "AOT cache messages:" >&2; grep '\[aot\]' "$tmp/log" >&2; fi
   rm -rf "$tmp"
-  echo "$(( t1 - t0 )) $(awk -v s="$started" 'BEGIN { printf "%.0f", s * 1000 }') $rss_ready $rss_idle"
+  echo "$(( t1 - t0 )) $(awk -v s="$started" 'BEGIN { printf "%.0f", s * 1000 }') $rss_ready $rss_idle $cpu"
 }
 
 # stats <values…>: "median (min–max)"
 stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
   m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%g (%g–%g)", m, v[1], v[NR] }'; }
 
-# Variants: label, command shown, run_once arguments (one string, split on spaces; paths have none).
-LABELS=() SHOWN=() ARGS=()
-variant() { LABELS+=("$1"); SHOWN+=("$2"); ARGS+=("$3"); }
-variant "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK17/bin/java"
+if [ ! -f "$OUT/fast-jar/app-cds.jsa" ]; then
+  echo "training the AppCDS archive: one start of the fast-jar on JDK 17 with -XX:ArchiveClassesAtExit" >&2
+  run_once "$OUT/fast-jar" jar "$JDK17/bin/java" -XX:ArchiveClassesAtExit=app-cds.jsa >/dev/null
+fi
+
+# figure <name> <unit> <target> <values…>: the FIGURE line bench/run.sh gathers (median; p99 of a few runs = max)
+figure() { local name=$1 unit=$2 target=$3; shift 3; printf '%s\n' "$@" | sort -n | awk -v n="$name" -v u="$unit" \
+  -v t="$target" -v l="$(cut -d' ' -f1 /proc/loadavg)" '{ v[NR] = $1 } END {
+  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "FIGURE | %s | %d | %g | %g | %s | %s | %s\n", n, NR, m, v[NR], u, t, l }'; }
+
+# Variants: label, command shown, run_once arguments (one string, split on spaces; paths have none), start target.
+LABELS=() SHOWN=() ARGS=() TARGET_READY=()
+variant() { LABELS+=("$1"); SHOWN+=("$2"); ARGS+=("$3"); TARGET_READY+=("${4:-}"); }
+# the small-service options (README, "JVM options"): C1 only, Serial GC, a small initial heap that grows as needed
+SMALL="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m"
+variant "JDK 17" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK17/bin/java" "≤ 1500 ms"
+variant "JDK 17 + AppCDS" "java -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-run.jar" \
+  "$OUT/fast-jar jar $JDK17/bin/java -XX:SharedArchiveFile=app-cds.jsa" "≤ 1500 ms"
+variant "JDK 17 + AppCDS, small-service options" "java -XX:SharedArchiveFile=app-cds.jsa $SMALL -jar quarkus-run.jar" \
+  "$OUT/fast-jar jar $JDK17/bin/java -XX:SharedArchiveFile=app-cds.jsa $SMALL" "≤ 1500 ms"
 variant "JDK 25" "java -jar quarkus-run.jar" "$OUT/fast-jar jar $JDK25/bin/java"
+variant "JDK 25, compact object headers" "java -XX:+UseCompactObjectHeaders -jar quarkus-run.jar" \
+  "$OUT/fast-jar jar $JDK25/bin/java -XX:+UseCompactObjectHeaders"
 variant "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quarkus-run.jar" \
-  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot"
+  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTMode=on -XX:AOTCache=app.aot" "≤ 800 ms"
+# AOTMode=auto here: a cache trained under G1 may be refused with Serial GC; the JVM then says so ([aot] lines, shown)
+variant "JDK 25 + AOT cache, small-service options" "java -XX:AOTCache=app.aot $SMALL -jar quarkus-run.jar" \
+  "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTCache=app.aot $SMALL" "≤ 800 ms"
 NATIVE_NOTE=""
 runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
 if [ -n "$runner" ]; then
@@ -95,55 +125,54 @@ fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # Round robin (one run of each variant per round), so that the changing load of a shared machine hits every variant alike.
-declare -A READY STARTED RSS_READY RSS_IDLE
+declare -A READY STARTED RSS_READY RSS_IDLE CPU
 for round in $(seq "$RUNS"); do
   for i in "${!LABELS[@]}"; do
     # shellcheck disable=SC2086
     line=$(run_once ${ARGS[$i]}) || exit 1
     read -r -a r <<<"$line"
-    READY[$i]+="${r[0]} "; STARTED[$i]+="${r[1]} "; RSS_READY[$i]+="${r[2]} "; RSS_IDLE[$i]+="${r[3]} "
-    echo "round $round, ${LABELS[$i]}: ready ${r[0]} ms, started in ${r[1]} ms, RSS ${r[2]} MB, idle ${r[3]} MB" >&2
+    READY[$i]+="${r[0]} "; STARTED[$i]+="${r[1]} "; RSS_READY[$i]+="${r[2]} "; RSS_IDLE[$i]+="${r[3]} "; CPU[$i]+="${r[4]} "
+    echo "round $round, ${LABELS[$i]}: ready ${r[0]} ms, CPU ${r[4]} ms, started in ${r[1]} ms, RSS ${r[2]} MB, idle ${r[3]} MB" >&2
   done
 done
 ROWS=()
 for i in "${!LABELS[@]}"; do
   # shellcheck disable=SC2086
-  ROWS+=("| ${LABELS[$i]} | \`${SHOWN[$i]}\` | $(stats ${READY[$i]}) | $(stats ${STARTED[$i]}) | $(stats ${RSS_READY[$i]}) | $(stats ${RSS_IDLE[$i]}) |")
+  figure "start → ready, ${LABELS[$i]}" ms "${TARGET_READY[$i]}" ${READY[$i]}
+  # shellcheck disable=SC2086
+  figure "RSS idle, ${LABELS[$i]}" MB "≤ 110 MB" ${RSS_IDLE[$i]}
+  # shellcheck disable=SC2086
+  figure "CPU time until ready, ${LABELS[$i]}" ms "" ${CPU[$i]}
+  # shellcheck disable=SC2086
+  ROWS+=("| ${LABELS[$i]} | \`${SHOWN[$i]}\` | $(stats ${READY[$i]}) | $(stats ${CPU[$i]}) | $(stats ${STARTED[$i]}) | $(stats ${RSS_READY[$i]}) | $(stats ${RSS_IDLE[$i]}) |")
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 SECTION=$(mktemp)
 {
   echo "<!-- bench/start.sh writes from here -->"
-  echo "Time from process launch until \`GET /q/health/ready\` answers 200 (polled with curl every ~5 ms), Quarkus' own"
-  echo "\"started in\", and resident memory (VmRSS from \`/proc/<pid>/status\`) when ready and after 2 s idle; median"
+  echo "Time from process launch until \`GET /q/health/ready\` answers 200 (polled with curl every ~5 ms), the CPU time"
+  echo "(user + system) the process used until then, Quarkus' own \"started in\", and resident memory (VmRSS from \`/proc/<pid>/status\`) when ready and after 2 s idle; median"
   echo "(min–max) of $RUNS runs per variant, run round robin, each with a fresh data dir and workspace root, a free port on 127.0.0.1,"
   echo "empty store, default JVM ergonomics${JAVA_OPTS:+ plus \`$JAVA_OPTS\`}. The JVM variants run from the package directory"
   echo "(\`target/quarkus-app\`, copied with its timestamps to \`target/bench-start/\`)."
   echo
   echo "Command: \`bench/start.sh $RUNS\` (builds the fast-jar with JDK 17 and the aot-jar with \`-Paot\` on JDK 25, the cache"
-  echo "trained by \`$AOT_ITS\`)."
+  echo "trained by \`$AOT_ITS\`; the AppCDS archive \`app-cds.jsa\` is written by one start of the fast-jar on JDK 17 with"
+  echo "\`-XX:ArchiveClassesAtExit=app-cds.jsa\`, stopped when ready). CPU until ready is the figure to compare on a loaded"
+  echo "machine: the wall time there mostly measures the wait for a core."
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"
   echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM; shared with other builds: load average $LOAD_BEFORE before, $LOAD_AFTER after."
   echo "JDK 17: $("$JDK17/bin/java" -version 2>&1 | head -1). JDK 25: $("$JDK25/bin/java" -version 2>&1 | sed -n 2p)."
   echo
-  echo "| variant | command | start → ready, ms | \"started in\", ms | RSS at ready, MB | RSS idle (ready + 2 s), MB |"
-  echo "|---|---|---|---|---|---|"
+  echo "| variant | command | start → ready, ms | CPU until ready, ms | \"started in\", ms | RSS at ready, MB | RSS idle (ready + 2 s), MB |"
+  echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   if [ -n "$NATIVE_NOTE" ]; then echo; echo "$NATIVE_NOTE"; fi
   echo "<!-- bench/start.sh writes up to here -->"
 } >"$SECTION"
 cat "$SECTION"
 
-if [ "${WRITE:-1}" = 1 ]; then
-  # replace the generated block of the "## Start-up" section, or append the section; text around it stays
-  awk -v sec="$SECTION" '
-    BEGIN { while ((getline l < sec) > 0) body = body l "\n" }
-    /^<!-- bench\/start.sh writes from here -->$/ { printf "%s", body; skip = 1; done = 1; next }
-    skip { if ($0 ~ /^<!-- bench\/start.sh writes up to here -->$/) skip = 0; next }
-    { print }
-    END { if (!done) printf "\n## Start-up\n\n%s", body }' "$DOC" >"$DOC.tmp"
-  mv "$DOC.tmp" "$DOC"
-fi
+if [ "${WRITE:-1}" = 1 ]; then write_block start.sh "$SECTION" "$DOC" Start-up; fi
 rm -f "$SECTION"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.tether.testing.ConfigDefaults;
+import dev.tether.bench.Figures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -92,6 +93,11 @@ class SessionBusFanOutBench {
         System.out.printf("events bench round %d: CPU of the emitting thread %.1f ms (%.0f events per CPU-second),"
                         + " CPU of the process until all durable delivered %.1f ms (load average %.2f)%n", round,
                 emitCpu / 1e6, EVENTS / (emitCpu / 1e9), processCpu / 1e6, os.getSystemLoadAverage());
+        if (round == Integer.getInteger("bench.rounds", 3)) {
+            String what = "events fan-out, " + SUBSCRIBERS + " subscribers x " + EVENTS + " events (last round)";
+            Figures.print(what + ": emit throughput", EVENTS / (emitMs / 1000), "events/s", "");
+            Figures.print(what + ": all durable delivered after", deliverMs, "ms", "");
+        }
         bus.close();
         pool.shutdown();
     }

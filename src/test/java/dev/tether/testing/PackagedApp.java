@@ -118,7 +118,7 @@ public final class PackagedApp implements AutoCloseable {
             }
             try {
                 // polling a child process that gives no other signal of readiness
-                process.waitFor(100, TimeUnit.MILLISECONDS);
+                process.waitFor(10, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the app", e);

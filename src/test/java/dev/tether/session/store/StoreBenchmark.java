@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.bench.Figures;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
@@ -77,6 +78,11 @@ public final class StoreBenchmark {
                     nanos[i] = System.nanoTime() - start;
                 }
             }
+            if (history == 10_000) {
+                loadCost(store, id);
+            }
+            List<Double> samples = Arrays.stream(nanos).mapToObj(n -> n / 1e6).toList();
+            Figures.print(String.format("store append at %,d messages of history", history), samples, "ms", "");
             Arrays.sort(nanos);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
             double median = nanos[appends / 2] / 1000.0;
@@ -92,6 +98,18 @@ public final class StoreBenchmark {
         }
         System.out.printf("%nratio 10,000 / 10: mean %.2f, median %.2f%n%n", mean10k / mean10, median10k / median10);
         store.close();
+    }
+
+    /** Loading a whole session (snapshot + journal replay) from the files, as a new process would. */
+    private static void loadCost(FileSessionStore store, String id) {
+        List<Double> loads = new ArrayList<>();
+        int messages = 0;
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            messages = store.load(id).messages().size();
+            loads.add((System.nanoTime() - start) / 1e6);
+        }
+        Figures.print(String.format("store load of a %,d-message session", messages), loads, "ms", "");
     }
 
     private static void listing(Path dir, int sessions) throws IOException {

@@ -1,0 +1,75 @@
+package dev.tether.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.session.Session;
+import dev.tether.session.SessionMetadata;
+import dev.tether.session.store.FileSessionStore;
+import dev.tether.session.store.StoreSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged app with many sessions on disk ({@link BenchApp}): start → ready ({@code /q/health/ready} answers 200,
+ * from launching the child process) and Quarkus' "started in", the first page of {@code GET /api/sessions} once warm,
+ * and resident memory after listing every session page by page. The sessions are written beforehand by the store
+ * itself ({@link FileSessionStore#create}: snapshot, fsync, rename, directory fsync), as the app would have written
+ * them, in 50 workspace directories.
+ *
+ * <p>Usage: {@code ListingBench [sessions (10000)]}.
+ */
+public final class ListingBench {
+
+    private ListingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        Path root = BenchApp.scratch("bench-listing");
+        long t0 = System.nanoTime();
+        try (FileSessionStore store = new FileSessionStore(root.resolve("data"), StoreSettings.defaults(),
+                new SimpleMeterRegistry())) {
+            Instant start = Instant.parse("2026-11-02T10:00:00Z");
+            for (int i = 0; i < count; i++) {
+                store.create(Session.create("Session number " + i, null,
+                        SessionMetadata.DEFAULT.withDirectory("/work/project-" + (i % 50)), start.plusSeconds(i)));
+            }
+        }
+        System.out.printf("wrote %,d sessions in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
+        String label = String.format("%,d sessions on disk", count);
+        try (BenchApp app = BenchApp.start(root)) {
+            double ready = app.awaitReady();
+            Figures.print(label + ": start → ready", ready, "ms", "");
+            Figures.print(label + ": \"started in\"", app.startedInMillis(), "ms", "");
+            Figures.print(label + ": RSS at ready", app.rssMb(), "MB", "");
+            long c0 = System.nanoTime();
+            app.get("/api/sessions?limit=100");
+            Figures.print(label + ": first page (100), first request", Figures.ms(System.nanoTime() - c0), "ms", "");
+            List<Double> warm = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                long w0 = System.nanoTime();
+                app.get("/api/sessions?limit=100");
+                warm.add(Figures.ms(System.nanoTime() - w0));
+            }
+            Figures.print(label + ": first page (100), warm", warm, "ms", "");
+            long a0 = System.nanoTime();
+            int listed = 0;
+            String cursor = null;
+            do {
+                String query = cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+                JsonNode page = BenchApp.JSON.readTree(app.get("/api/sessions?limit=1000" + query));
+                listed += page.get("sessions").size();
+                cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+            } while (cursor != null);
+            if (listed != count) {
+                throw new IllegalStateException("listed " + listed + " of " + count);
+            }
+            Figures.print(label + ": list all (pages of 1000)", Figures.ms(System.nanoTime() - a0), "ms", "");
+            Figures.print(label + ": RSS after listing all", app.rssMb(), "MB", "");
+        }
+    }
+}

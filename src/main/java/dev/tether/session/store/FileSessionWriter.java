@@ -23,13 +23,19 @@ import org.jboss.logging.Logger;
  * The single writer of one session of a {@link FileSessionStore}. Appends stage one CRC-checked journal line each;
  * {@link #commit()} writes the staged lines with one write and one fsync (group commit). The in-memory state is
  * mutable so nothing is copied per append. Checkpoints (snapshot +
- * journal roll) happen at {@link #close()} and every {@code snapshot-every} records.
+ * journal roll) happen off the request path once {@code snapshot-every} records follow the snapshot
+ * ({@link Checkpointer}), or when asked ({@link #checkpoint()}).
  */
 final class FileSessionWriter implements SessionWriter {
 
     private static final Logger LOG = Logger.getLogger(FileSessionWriter.class);
 
-    private final FileSessionStore store;
+    /** What every writer of a store uses. */
+    record Deps(JournalCodec codec, JournalRecords records, StoreListing listing, Checkpointer checkpointer,
+                OpenSessions open, StoreMetrics metrics) {
+    }
+
+    private final Deps store;
     private final SessionFiles files;
     private final SessionLocks.Held lock;
     private final SessionState state;
@@ -42,7 +48,7 @@ final class FileSessionWriter implements SessionWriter {
     private boolean failed;
     private boolean closed;
 
-    FileSessionWriter(FileSessionStore store, SessionFiles files, SessionLocks.Held lock, SessionState state,
+    FileSessionWriter(Deps store, SessionFiles files, SessionLocks.Held lock, SessionState state,
                       long lastSeq, int pending) {
         this.store = store;
         this.files = files;
@@ -125,20 +131,14 @@ final class FileSessionWriter implements SessionWriter {
     @Override
     public synchronized void checkpoint() {
         commit();
-        store.metrics().time(StoreMetrics.CHECKPOINT, () -> {
-            try {
-                closeJournal();
-                byte[] data = Files.exists(files.journal()) ? Files.readAllBytes(files.journal()) : new byte[0];
-                store.writeCheckpoint(files, state.toSession(), state.pruneKeyedTurns(Instant.now()), lastSeq, data,
-                        store.codec().scan(data, files.id()));
-                pending = 0;
-            } catch (IOException e) {
-                throw IoErrors.store("Cannot checkpoint session " + files.id(), e);
-            }
-        });
-        store.maybeFlushIndex();
+        store.checkpointer().checkpoint(files, state, lastSeq);
+        pending = 0;
     }
 
+    /**
+     * Commits what is staged, leaves the session open in memory for the next writer (unless a write failed), and
+     * releases the locks; a journal of {@code snapshot-every} records or more is checkpointed in the background.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -148,20 +148,23 @@ final class FileSessionWriter implements SessionWriter {
             if (!failed) {
                 commit();
             }
-            if (!failed && pending > 0) {
-                checkpoint();
-            }
         } catch (StoreException e) {
-            // a failed commit lost only what no one was told about; a failed checkpoint nothing (the journal has it)
+            // the records lost were never acknowledged: nothing was told about them
             LOG.warnf("session %s: closing the writer: %s", files.id(), e.getMessage());
         } finally {
             closed = true;
             try {
                 closeJournal();
+                if (!failed) {
+                    store.open().put(files, state, lastSeq, pending);
+                }
             } catch (IOException e) {
                 LOG.debugf("session %s: closing journal: %s", files.id(), IoErrors.reason(e));
             }
             lock.close();
+        }
+        if (!failed && store.checkpointer().due(pending)) {
+            store.checkpointer().inBackground(files);
         }
     }
 
@@ -205,15 +208,12 @@ final class FileSessionWriter implements SessionWriter {
         return seq;
     }
 
-    /** After a commit: new summary and journal stamp in the listing; a checkpoint when the journal grew long. */
+    /** After a commit: new summary and journal stamp in the listing (not persisted now: O(record)). */
     private void indexCommitted() {
         try {
-            store.indexAppended(files, state.summary(), FileStamp.of(files.journal()));
+            store.listing().appended(files, state.summary(), FileStamp.of(files.journal()));
         } catch (IOException e) {
             LOG.debugf("session %s: journal stamp unavailable: %s", files.id(), IoErrors.reason(e));
-        }
-        if (pending >= store.settings().snapshotEvery()) {
-            checkpoint();
         }
     }
 
@@ -240,7 +240,7 @@ final class FileSessionWriter implements SessionWriter {
             if (Files.exists(files.journal())) {
                 journal = new RandomAccessFile(files.journal().toFile(), "rw");
             } else {
-                store.ownDirChange(() -> {
+                store.listing().ownDirChange(() -> {
                     journal = new RandomAccessFile(files.journal().toFile(), "rw");
                     AtomicFiles.syncDirectory(files.journal().getParent());
                 });

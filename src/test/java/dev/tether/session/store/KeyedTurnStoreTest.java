@@ -65,7 +65,8 @@ class KeyedTurnStoreTest {
         assertEquals(expected, fromJournal);
         assertEquals(Optional.empty(), stores.open(dataDir).keyedTurn(s.id(), "key-2", NOW));
 
-        writer.close(); // checkpoint: snapshot rewritten, journal rolled
+        writer.checkpoint(); // snapshot rewritten, journal rolled
+        writer.close();
         assertTrue(Files.readString(dataDir.resolve("sessions").resolve(s.id() + ".json")).contains("\"keyed_turns\""));
         assertFalse(Files.exists(dataDir.resolve("sessions").resolve(s.id() + ".journal.jsonl")),
                 "no retained events: the journal is gone, the snapshot alone carries the key");

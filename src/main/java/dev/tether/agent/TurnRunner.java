@@ -97,6 +97,13 @@ final class TurnRunner {
     }
 
     SessionResult run() {
+        // group commit for the whole turn: durable events wait for the turn's durability points (below)
+        try (var grouping = emitter.groupWrites()) {
+            return runGrouped();
+        }
+    }
+
+    private SessionResult runGrouped() {
         Timer.Sample sample = Timer.start(deps.meters());
         TerminalReason reason;
         String error = null;

@@ -17,8 +17,9 @@ import org.jboss.logging.Logger;
  *   <li>A durable event is written to the attached {@link DurableSink} first, synchronously, and gets its sequence.
  *       A sink error is logged and counted ({@code tether.events.sink.failures}) and does not stop delivery. With no
  *       sink attached a durable event is refused with {@link NoDurableSinkException}: it could not be recorded.</li>
- *   <li>Group commit: when the sink {@linkplain DurableSink#groupsWrites groups writes}, durable events are held
- *       back until a durability point makes them durable with one flush: {@link #flush()}, the next ephemeral event
+ *   <li>Group commit: when the sink {@linkplain DurableSink#groupsWrites groups writes} and a {@link #groupWrites()}
+ *       scope is open (a turn), durable events are held back until a durability point makes them durable with one
+ *       flush (outside such a scope each is flushed at once): {@link #flush()}, the next ephemeral event
  *       (which is never held, so streaming is not delayed), a terminal event ({@link #emit(SessionEvent, Runnable)}),
  *       or detaching the sink. No subscriber sees a durable event before the flush that covers it returned.</li>
  *   <li>The event is then offered to every current subscriber's bounded buffer ({@link EventSubscriber}). Offering
@@ -47,6 +48,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     private volatile DurableSink sink;
     /** Durable events written to a sink that groups writes, waiting for its flush before delivery (in order). */
     private final List<BusEvent> held = new ArrayList<>();
+    /** Open {@link #groupWrites()} scopes; guarded by the emit lock. */
+    private int grouping;
     private volatile boolean closed;
 
     /**
@@ -109,7 +112,10 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 }
                 try {
                     seq = s.write(event);
-                    awaitsFlush = s.groupsWrites();
+                    awaitsFlush = s.groupsWrites() && grouping > 0;
+                    if (s.groupsWrites() && grouping == 0) {
+                        s.flush(); // no durability points are being marked: each event is its own
+                    }
                 } catch (RuntimeException e) {
                     // Spec §5.5: a sink error does not stop delivery; replay will not have this event.
                     metrics.sinkFailure();
@@ -154,6 +160,48 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             flushHeld(true);
         } finally {
             emitLock.unlock();
+        }
+    }
+
+    /**
+     * Opens a scope in which durable events of a sink that groups writes wait for a durability point ({@link #flush()}
+     * and the others above) instead of being flushed one by one; closing it flushes. A turn runs inside one.
+     */
+    public Grouping groupWrites() {
+        emitLock.lock();
+        try {
+            grouping++;
+        } finally {
+            emitLock.unlock();
+        }
+        return new Grouping(this);
+    }
+
+    private void endGrouping() {
+        emitLock.lock();
+        try {
+            grouping--;
+            flushHeld(true);
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /** A {@link #groupWrites()} scope; closing it (once) flushes what is held. */
+    public static final class Grouping implements AutoCloseable {
+        private final SessionBus bus;
+        private boolean closed;
+
+        private Grouping(SessionBus bus) {
+            this.bus = bus;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                bus.endGrouping();
+            }
         }
     }
 

@@ -99,12 +99,15 @@ public final class LoopOverheadBench {
         List<Double> finalSteps = new ArrayList<>();
         List<Double> setups = new ArrayList<>();
         List<Double> turns = new ArrayList<>();
+        long fsyncs = 0;
         for (int i = 0; i < prompts; i++) {
             String id = createSession();
+            long fsyncsBefore = fsyncs();
             arrivals.clear();
             long t0 = System.nanoTime();
             JsonNode result = prompt(id, "Do " + rounds + " rounds");
             long end = System.nanoTime();
+            fsyncs += fsyncs() - fsyncsBefore;
             if (!result.get("terminal_reason").asText().equals("completed") || arrivals.size() != rounds + 1) {
                 throw new IllegalStateException("unexpected turn: " + result + " with " + arrivals.size()
                         + " model requests");
@@ -124,9 +127,18 @@ public final class LoopOverheadBench {
                     label, prompts, steps.size(), pct(steps, 50), pct(steps, 99), pct(setups, 50), pct(setups, 99),
                     pct(turns, 50), pct(turns, 99));
             System.out.printf(Locale.ROOT, "%-15s tool steps median %6.2f ms  p99 %6.2f ms | final step median %6.2f ms"
-                    + "  p99 %6.2f ms%n", "", pct(toolSteps, 50), pct(toolSteps, 99), pct(finalSteps, 50),
-                    pct(finalSteps, 99));
+                    + "  p99 %6.2f ms | fsyncs per prompt %5.2f (tether_store_fsyncs_total)%n", "",
+                    pct(toolSteps, 50), pct(toolSteps, 99), pct(finalSteps, 50), pct(finalSteps, 99),
+                    (double) fsyncs / prompts);
         }
+    }
+
+    /** The service's fsync count from {@code /q/metrics} (0 when the metric is absent, as in versions before it). */
+    private long fsyncs() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/q/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.body().lines().filter(l -> l.startsWith("tether_store_fsyncs_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private String createSession() throws Exception {

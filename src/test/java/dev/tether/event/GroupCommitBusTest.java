@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Group commit on the bus: durable events of a sink that groups writes reach no subscriber before the flush that makes
- * them durable, and one flush covers every event of a durability point.
+ * Group commit on the bus: inside a grouping scope (a turn), durable events of a sink that groups writes reach no
+ * subscriber before the flush that makes them durable, and one flush covers every event of a durability point.
  */
 class GroupCommitBusTest {
 
@@ -75,16 +75,16 @@ class GroupCommitBusTest {
         }
     }
 
-    private SessionBus bus() {
-        return new SessionBus("s1", BusSettings.DEFAULTS, ReplaySource.NONE, pool, new BusMetrics(registry));
-    }
+    private final SessionBus bus = new SessionBus("s1", BusSettings.DEFAULTS, ReplaySource.NONE, pool,
+            new BusMetrics(registry));
+    private final StagingSink sink = new StagingSink();
+    private final SessionBus.Attachment attachment = bus.attachSink(sink);
+    private final Follower follower = new Follower(bus, sink);
+    /** The scope a turn runs in; tests that need the other mode close it first. */
+    private final SessionBus.Grouping turn = bus.groupWrites();
 
     @Test
     void durableEventsWaitForTheFlushOfTheirDurabilityPointAndOneFlushCoversThemAll() {
-        SessionBus bus = bus();
-        StagingSink sink = new StagingSink();
-        bus.attachSink(sink);
-        Follower follower = new Follower(bus, sink);
         bus.emit(new SessionEvent.TextComplete("a"));
         bus.emit(new SessionEvent.ToolCallStart("c1", "read", "{}"));
         assertEquals(0, sink.flushes.get(), "nothing flushed before the durability point");
@@ -97,10 +97,6 @@ class GroupCommitBusTest {
 
     @Test
     void anEphemeralEventFlushesTheDurableOnesBeforeItSoStreamingIsNeverHeld() {
-        SessionBus bus = bus();
-        StagingSink sink = new StagingSink();
-        bus.attachSink(sink);
-        Follower follower = new Follower(bus, sink);
         bus.emit(new SessionEvent.TextComplete("a"));
         bus.emit(new SessionEvent.TextChunk("b"));
         bus.emit(new SessionEvent.TextChunk("c"));
@@ -113,10 +109,6 @@ class GroupCommitBusTest {
 
     @Test
     void aTerminalEventIsDurableWithEverythingBeforeItWhenItsReleaseRuns() {
-        SessionBus bus = bus();
-        StagingSink sink = new StagingSink();
-        SessionBus.Attachment attachment = bus.attachSink(sink);
-        Follower follower = new Follower(bus, sink);
         bus.emit(new SessionEvent.TextComplete("a"));
         AtomicLong durableAtRelease = new AtomicLong(-1);
         bus.emit(new SessionEvent.Done(new SessionResult("a", "s1", TerminalReason.COMPLETED, 1, null, null)),
@@ -131,11 +123,20 @@ class GroupCommitBusTest {
     }
 
     @Test
+    void outsideAGroupingScopeEveryDurableEventIsFlushedAndDeliveredAtOnce() {
+        bus.emit(new SessionEvent.TextComplete("held"));
+        turn.close();
+        assertEquals(1, sink.flushes.get(), "closing the scope flushes what it held");
+        bus.emit(new SessionEvent.TextComplete("a"));
+        assertEquals(2, sink.flushes.get());
+        bus.emit(new SessionEvent.TextComplete("b"));
+        assertEquals(3, sink.flushes.get());
+        assertTrue(follower.awaitCount(3));
+        assertEquals(0, follower.early.get());
+    }
+
+    @Test
     void detachingTheSinkFlushesAndDeliversWhatItHolds() {
-        SessionBus bus = bus();
-        StagingSink sink = new StagingSink();
-        SessionBus.Attachment attachment = bus.attachSink(sink);
-        Follower follower = new Follower(bus, sink);
         bus.emit(new SessionEvent.ContextChanged("compaction", null, "2026-01-01T00:00:00Z"));
         attachment.close();
         assertTrue(follower.awaitCount(1));

@@ -167,6 +167,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
                         open.remove(files.id());
                         AtomicFiles.write(files.snapshot(), snapshots.encode(session, List.of(), 0));
                         listing.written(files, session.summary());
+                        open.put(files, SessionState.of(session), 0, 0); // its first prompt reads nothing
                     }
                 });
             } catch (IOException e) {

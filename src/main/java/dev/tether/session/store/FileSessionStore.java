@@ -162,8 +162,9 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
                         if (Files.exists(files.snapshot())) {
                             throw new SessionBusyException("Session " + files.id() + " already exists");
                         }
-                        // A journal without snapshot is the leftover of an interrupted delete: never replay it.
-                        Files.deleteIfExists(files.journal());
+                        // A journal without snapshot is the leftover of an interrupted delete: never replay it. The empty
+                        // journal is created now, so the snapshot's directory fsync covers it, not the first prompt.
+                        Files.write(files.journal(), new byte[0]);
                         open.remove(files.id());
                         AtomicFiles.write(files.snapshot(), snapshots.encode(session, List.of(), 0));
                         listing.written(files, session.summary());

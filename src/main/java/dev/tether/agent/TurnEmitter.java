@@ -46,6 +46,19 @@ final class TurnEmitter implements EventEmitter {
         }
     }
 
+    /** Opens the turn's group-commit scope on the bus ({@link SessionBus#groupWrites()}). */
+    SessionBus.Grouping groupWrites() {
+        return bus.groupWrites();
+    }
+
+    /**
+     * A durability point of the bus: durable events emitted so far are made durable with one flush and delivered
+     * ({@link SessionBus#flush()}).
+     */
+    void flush() {
+        bus.flush();
+    }
+
     synchronized Usage usage() {
         return usage;
     }

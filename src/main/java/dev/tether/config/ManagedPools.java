@@ -1,5 +1,7 @@
 package dev.tether.config;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.context.ThreadContext;
 
@@ -19,6 +21,20 @@ public final class ManagedPools {
     public static final int CALLER_BOUNDED = Short.MAX_VALUE;
 
     private ManagedPools() {
+    }
+
+    /**
+     * The file store's own background thread ({@code tether-store}): start-up housekeeping, background checkpoints and
+     * the periodic sweep of idle open sessions. A dedicated daemon thread rather than a view of the worker pool because
+     * the store is also built without CDI (tools, benchmarks, tests), must keep sweeping while the worker pool is
+     * saturated by turns, and needs a scheduler (a {@link ManagedExecutor} has none).
+     */
+    public static ScheduledExecutorService storeThread() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tether-store");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** A view running at most {@code maxAsync} tasks at once; further tasks wait in its queue, in order. */

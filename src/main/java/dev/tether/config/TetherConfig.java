@@ -77,6 +77,17 @@ public interface TetherConfig {
         /** Durable events kept for replay per session when the journal is rolled. */
         @WithDefault("10000")
         int eventRetention();
+
+        /**
+         * Sessions kept in memory between their turns, so that a prompt on an open session neither reloads it nor
+         * replays its journal (checked against the files' stamps, so a change by another process is never missed).
+         */
+        @WithDefault("256")
+        int openSessions();
+
+        /** An open session unused this long is dropped from memory (its journal checkpointed when it has records). */
+        @WithDefault("60s")
+        Duration openSessionIdle();
     }
 
     /** Model providers. A provider counts as configured when its base URL is set and, off loopback, a key is present. */

@@ -20,6 +20,11 @@ import org.jboss.logging.Logger;
  *   <li>A durable event is written to the attached {@link DurableSink} first, synchronously, and gets its sequence.
  *       A sink error is logged and counted ({@code tether.events.sink.failures}) and does not stop delivery. With no
  *       sink attached a durable event is refused with {@link NoDurableSinkException}: it could not be recorded.</li>
+ *   <li>Group commit: when the sink {@linkplain DurableSink#groupsWrites groups writes} and a {@link #groupWrites()}
+ *       scope is open (a turn), durable events are held back until a durability point makes them durable with one
+ *       flush (outside such a scope each is flushed at once): {@link #flush()}, the next ephemeral event
+ *       (which is never held, so streaming is not delayed), a terminal event ({@link #emit(SessionEvent, Runnable)}),
+ *       or detaching the sink. No subscriber sees a durable event before the flush that covers it returned.</li>
  *   <li>The event is then broadcast to every current subscriber's bounded buffer ({@link SubscriberBuffer}): a
  *       Mutiny emitter feeds {@code broadcast().toAllSubscribers()}, whose subscribers are those buffers, each
  *       requesting without bound. Offering never blocks and never runs subscriber code, so slow subscribers never
@@ -56,6 +61,10 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     /** Drains of the subscribers the current emit woke. Guarded by the emit lock. */
     private final List<Runnable> woken = new ArrayList<>();
     private volatile DurableSink sink;
+    /** Durable events written to a sink that groups writes, waiting for its flush before delivery (in order). */
+    private final List<BusEvent> held = new ArrayList<>();
+    /** Open {@link #groupWrites()} scopes; guarded by the emit lock. */
+    private int grouping;
     private volatile boolean closed;
 
     /**
@@ -81,7 +90,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /**
      * Records (when durable) and delivers an event. Returns as soon as the sink write (if any) is done and the event
-     * is in every subscriber's buffer.
+     * is in every subscriber's buffer, or, for a durable event of a sink that groups writes, held for the next
+     * durability point.
      *
      * @throws NoDurableSinkException the event is durable and no sink is attached
      * @throws IllegalStateException  the bus is closed (the session was deleted)
@@ -97,7 +107,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     }
 
     /**
-     * As {@link #emit}, running {@code afterRecorded} once the event is recorded (durable) and before any subscriber
+     * As {@link #emit}, running {@code afterRecorded} once the event is recorded and flushed (durable, with everything
+     * held before it) and before any subscriber
      * is offered it, while other emits and new subscriptions wait. A turn ends this way: it releases what it holds
      * (sink, writer, turn slot) between recording its terminal event and delivering it, so a client that reacts to
      * {@code done} at once finds the session free, and a subscriber that registers for the next turn never sees this
@@ -111,6 +122,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 throw new IllegalStateException("event bus of session " + sessionId + " is closed");
             }
             Long seq = null;
+            boolean awaitsFlush = false;
             if (event.isDurable()) {
                 DurableSink s = sink;
                 if (s == null) {
@@ -118,6 +130,10 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 }
                 try {
                     seq = s.write(event);
+                    awaitsFlush = s.groupsWrites() && grouping > 0;
+                    if (s.groupsWrites() && grouping == 0) {
+                        s.flush(); // no durability points are being marked: each event is its own
+                    }
                 } catch (RuntimeException e) {
                     // Spec §5.5: a sink error does not stop delivery; replay will not have this event.
                     metrics.sinkFailure();
@@ -125,17 +141,127 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                             event.type(), sessionId);
                 }
             }
+            metrics.emitted(event.type());
+            BusEvent busEvent = new BusEvent(seq, event);
+            if (awaitsFlush && afterRecorded == null) {
+                held.add(busEvent); // delivered at the durability point that makes it durable
+                return seq;
+            }
+            // an ephemeral event never waits, so the durable ones before it are made durable now (order is kept)
+            if (awaitsFlush) {
+                held.add(busEvent);
+                flushHeld(false);
+            } else {
+                flushHeld(true);
+            }
             if (afterRecorded != null) {
                 runQuietly(afterRecorded, event);
             }
-            metrics.emitted(event.type());
-            if (source != null) {
-                source.emit(new BusEvent(seq, event));
-                startWokenDrains();
+            if (awaitsFlush) {
+                deliverHeld();
+            } else {
+                offer(busEvent);
             }
             return seq;
         } finally {
             emitLock.unlock();
+        }
+    }
+
+    /**
+     * A durability point: makes the durable events recorded so far durable (through the sink's flush) and delivers
+     * them. A flush failure is logged and counted like a write failure, and the events are delivered anyway (§5.5).
+     */
+    public void flush() {
+        emitLock.lock();
+        try {
+            flushHeld(true);
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /**
+     * Opens a scope in which durable events of a sink that groups writes wait for a durability point ({@link #flush()}
+     * and the others above) instead of being flushed one by one; closing it flushes. A turn runs inside one.
+     */
+    public Grouping groupWrites() {
+        emitLock.lock();
+        try {
+            grouping++;
+        } finally {
+            emitLock.unlock();
+        }
+        return new Grouping(this);
+    }
+
+    private void endGrouping() {
+        emitLock.lock();
+        try {
+            grouping--;
+            flushHeld(true);
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /** A {@link #groupWrites()} scope; closing it (once) flushes what is held. */
+    public static final class Grouping implements AutoCloseable {
+        private final SessionBus bus;
+        private boolean closed;
+
+        private Grouping(SessionBus bus) {
+            this.bus = bus;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                bus.endGrouping();
+            }
+        }
+    }
+
+    /** Under the emit lock: flushes the sink when events wait for it, and delivers them when {@code deliver}. */
+    private void flushHeld(boolean deliver) {
+        if (held.isEmpty()) {
+            return;
+        }
+        DurableSink s = sink;
+        try {
+            if (s != null) {
+                s.flush();
+            }
+        } catch (RuntimeException e) {
+            for (BusEvent ignored : held) {
+                metrics.sinkFailure();
+            }
+            LOG.warnf(e, "%d durable event(s) of session %s could not be recorded; delivering them anyway",
+                    held.size(), sessionId);
+        }
+        if (deliver) {
+            deliverHeld();
+        }
+    }
+
+    private void deliverHeld() {
+        for (BusEvent e : held) {
+            broadcast(e);
+        }
+        held.clear();
+        startWokenDrains();
+    }
+
+    private void offer(BusEvent busEvent) {
+        broadcast(busEvent);
+        startWokenDrains();
+    }
+
+    /** Under the emit lock: into every subscriber's buffer (their drains start once the emit has offered all). */
+    private void broadcast(BusEvent busEvent) {
+        if (source != null) {
+            source.emit(busEvent);
         }
     }
 
@@ -150,7 +276,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /**
      * Attaches the sink durable events are written to until the returned attachment is closed. One at a time: the
-     * session has one writer. Detaching waits for an emit in progress, so the writer may be closed right after.
+     * session has one writer. Detaching waits for an emit in progress and flushes the held events, so the writer may
+     * be closed right after.
      *
      * @throws IllegalStateException a sink is already attached
      */
@@ -177,6 +304,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         emitLock.lock();
         try {
             if (sink == attached) {
+                flushHeld(true);
                 sink = null;
             }
         } finally {
@@ -290,6 +418,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             if (closed) {
                 return;
             }
+            flushHeld(true);
             closed = true;
             sink = null;
             for (SubscriberBuffer subscriber : subscribers) {

@@ -1,5 +1,6 @@
 package dev.tether.api;
 
+import dev.tether.testing.StoreDefaults;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -235,7 +236,7 @@ class SessionPatchTest {
         String id = create(Map.of("directory", workspace.toString()));
         patch(id, "{\"title\":\"Durable title\",\"max_steps\":7,\"directory\":\"" + other + "\"}");
 
-        try (FileSessionStore reopened = new FileSessionStore(Path.of("target/test-data"), StoreSettings.defaults(),
+        try (FileSessionStore reopened = new FileSessionStore(Path.of("target/test-data"), StoreDefaults.settings(),
                 new SimpleMeterRegistry())) {
             Session s = reopened.load(id);
             assertEquals("Durable title", s.title());
@@ -243,6 +244,9 @@ class SessionPatchTest {
             assertEquals(other.toString(), s.metadata().directory());
             assertEquals(List.of("directory"), reopened.eventsAfter(id, 0).stream()
                     .map(e -> e.event().path("reason").asText()).toList());
+            try (var writer = reopened.openWriter(id)) {
+                writer.checkpoint(); // snapshots are rewritten in the background, by journal size: now, to read it
+            }
         }
         String snapshot = Files.readString(Path.of("target/test-data/sessions", id + ".json"));
         JsonNode stored = JSON.readTree(snapshot);

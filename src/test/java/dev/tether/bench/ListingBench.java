@@ -1,5 +1,7 @@
 package dev.tether.bench;
 
+import dev.tether.testing.StoreDefaults;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
@@ -31,7 +33,7 @@ public final class ListingBench {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         Path root = BenchApp.scratch("bench-listing");
         long t0 = System.nanoTime();
-        try (FileSessionStore store = new FileSessionStore(root.resolve("data"), StoreSettings.defaults(),
+        try (FileSessionStore store = new FileSessionStore(root.resolve("data"), StoreDefaults.settings(),
                 new SimpleMeterRegistry())) {
             Instant start = Instant.parse("2026-11-02T10:00:00Z");
             for (int i = 0; i < count; i++) {

@@ -3,6 +3,7 @@ package dev.tether.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -53,13 +54,16 @@ public final class LoopOverheadBench {
         List<Double> finalSteps = new ArrayList<>();
         List<Double> setups = new ArrayList<>();
         List<Double> turns = new ArrayList<>();
+        long fsyncs = 0;
         for (int i = 0; i < prompts; i++) {
             String id = app.createSession();
+            long fsyncsBefore = fsyncs();
             arrivals.clear();
             long t0 = System.nanoTime();
             JsonNode result = app.prompt(id, rounds);
             long end = System.nanoTime();
-            if (arrivals.size() != rounds + 1) {
+            fsyncs += fsyncs() - fsyncsBefore;
+            if (!result.get("terminal_reason").asText().equals("completed") || arrivals.size() != rounds + 1) {
                 throw new IllegalStateException("unexpected turn: " + result + " with " + arrivals.size()
                         + " model requests");
             }
@@ -77,6 +81,14 @@ public final class LoopOverheadBench {
             Figures.print("loop tool step, " + label, toolSteps, "ms", "");
             Figures.print("loop final step, " + label, finalSteps, "ms", "");
             Figures.print("loop setup (prompt sent → first model request), " + label, setups, "ms", "");
+            Figures.print("loop fsyncs per prompt (tether_store_fsyncs_total), " + label, (double) fsyncs / prompts,
+                    "count", "");
         }
+    }
+
+    /** The service's fsync count from {@code /q/metrics} (0 when the metric is absent, as in versions before it). */
+    private long fsyncs() throws Exception {
+        return (long) app.metrics().entrySet().stream().filter(e -> e.getKey().startsWith("tether_store_fsyncs_total"))
+                .mapToDouble(Map.Entry::getValue).sum();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.importer;
 
+import dev.tether.testing.StoreDefaults;
 import static dev.tether.importer.Rollouts.assistantMessage;
 import static dev.tether.importer.Rollouts.meta;
 import static dev.tether.importer.Rollouts.userMessage;
@@ -54,7 +55,7 @@ class CodexImporterTest {
     void setUp() throws IOException {
         home = Files.createDirectories(tmp.resolve("codex"));
         ledger = Files.createDirectories(tmp.resolve("srv/work/ledger")).toRealPath();
-        store = new FileSessionStore(tmp.resolve("data"), StoreSettings.defaults(), new SimpleMeterRegistry());
+        store = new FileSessionStore(tmp.resolve("data"), StoreDefaults.settings(), new SimpleMeterRegistry());
         importer = new CodexImporter(home, store, new RolloutReader(json), json);
     }
 

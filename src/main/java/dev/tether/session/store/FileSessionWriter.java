@@ -10,6 +10,7 @@ import dev.tether.session.SessionResult;
 import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -19,15 +20,22 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * The single writer of one session of a {@link FileSessionStore}. Appends write one CRC-checked journal line and
- * fsync it before returning; the in-memory state is mutable so nothing is copied per append. Checkpoints (snapshot +
- * journal roll) happen at {@link #close()} and every {@code snapshot-every} records.
+ * The single writer of one session of a {@link FileSessionStore}. Appends stage one CRC-checked journal line each;
+ * {@link #commit()} writes the staged lines with one write and one fsync (group commit). The in-memory state is
+ * mutable so nothing is copied per append. Checkpoints (snapshot +
+ * journal roll) happen off the request path once {@code snapshot-every} records follow the snapshot
+ * ({@link Checkpointer}), or when asked ({@link #checkpoint()}).
  */
 final class FileSessionWriter implements SessionWriter {
 
     private static final Logger LOG = Logger.getLogger(FileSessionWriter.class);
 
-    private final FileSessionStore store;
+    /** What every writer of a store uses. */
+    record Deps(JournalCodec codec, JournalRecords records, StoreListing listing, Checkpointer checkpointer,
+                OpenSessions open, StoreMetrics metrics) {
+    }
+
+    private final Deps store;
     private final SessionFiles files;
     private final SessionLocks.Held lock;
     private final SessionState state;
@@ -35,9 +43,12 @@ final class FileSessionWriter implements SessionWriter {
     /** Records in the journal that the snapshot does not include yet. */
     private int pending;
     private RandomAccessFile journal;
+    private final Staged staged = new Staged();
+    /** A commit failed: staged records were lost, so nothing more may be written through this writer. */
+    private boolean failed;
     private boolean closed;
 
-    FileSessionWriter(FileSessionStore store, SessionFiles files, SessionLocks.Held lock, SessionState state,
+    FileSessionWriter(Deps store, SessionFiles files, SessionLocks.Held lock, SessionState state,
                       long lastSeq, int pending) {
         this.store = store;
         this.files = files;
@@ -119,76 +130,91 @@ final class FileSessionWriter implements SessionWriter {
 
     @Override
     public synchronized void checkpoint() {
-        ensureOpen();
-        store.metrics().time(StoreMetrics.CHECKPOINT, () -> {
-            try {
-                closeJournal();
-                byte[] data = Files.exists(files.journal()) ? Files.readAllBytes(files.journal()) : new byte[0];
-                store.writeCheckpoint(files, state.toSession(), state.pruneKeyedTurns(Instant.now()), lastSeq, data,
-                        store.codec().scan(data, files.id()));
-                pending = 0;
-            } catch (IOException e) {
-                throw IoErrors.store("Cannot checkpoint session " + files.id(), e);
-            }
-        });
-        store.maybeFlushIndex();
+        commit();
+        store.checkpointer().checkpoint(files, state, lastSeq);
+        pending = 0;
     }
 
+    /**
+     * Commits what is staged, leaves the session open in memory for the next writer (unless a write failed), and
+     * releases the locks; a journal of {@code snapshot-every} records or more is checkpointed in the background.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         try {
-            if (pending > 0) {
-                checkpoint();
+            if (!failed) {
+                commit();
             }
         } catch (StoreException e) {
-            // Every record is already durable in the journal; the next load replays it.
-            LOG.warnf("session %s: checkpoint at close failed: %s", files.id(), e.getMessage());
+            // the records lost were never acknowledged: nothing was told about them
+            LOG.warnf("session %s: closing the writer: %s", files.id(), e.getMessage());
         } finally {
             closed = true;
             try {
                 closeJournal();
+                if (!failed) {
+                    store.open().put(files, state, lastSeq, pending);
+                }
             } catch (IOException e) {
                 LOG.debugf("session %s: closing journal: %s", files.id(), IoErrors.reason(e));
             }
             lock.close();
         }
+        if (!failed && store.checkpointer().due(pending)) {
+            store.checkpointer().inBackground(files);
+        }
     }
 
+    /** Stages a record: encoded now (O(record)), written and fsynced with the others of its durability point. */
     private long write(ObjectNode record) {
-        ensureOpen();
+        ensureUsable();
         long seq = record.get("seq").asLong();
-        byte[] line = store.codec().encode(record);
-        store.metrics().time(StoreMetrics.APPEND, () -> {
+        store.metrics().time(StoreMetrics.APPEND, () -> staged.writeBytes(store.codec().encode(record)));
+        lastSeq = seq;
+        return seq;
+    }
+
+    @Override
+    public synchronized long commit() {
+        ensureUsable();
+        if (staged.size() == 0) {
+            return lastSeq;
+        }
+        store.metrics().time(StoreMetrics.COMMIT, () -> {
             long before = -1;
             try {
                 RandomAccessFile file = journal();
                 before = file.length();
                 file.seek(before);
-                file.write(line);
-                file.getFD().sync();
+                staged.writeTo(file);
+                Fsyncs.sync(file.getFD());
             } catch (IOException e) {
+                failed = true; // the staged records are lost and current() is ahead of the disk: no more writes
                 rollBack(before);
                 throw IoErrors.store("Cannot append to session " + files.id(), e);
+            } finally {
+                staged.reset();
             }
         });
-        lastSeq = seq;
-        return seq;
+        indexCommitted();
+        return lastSeq;
     }
 
     private long appended(long seq) {
         pending++;
+        return seq;
+    }
+
+    /** After a commit: new summary and journal stamp in the listing (not persisted now: O(record)). */
+    private void indexCommitted() {
         try {
-            store.indexAppended(files, state.summary(), FileStamp.of(files.journal()));
+            store.listing().appended(files, state.summary(), FileStamp.of(files.journal()));
         } catch (IOException e) {
             LOG.debugf("session %s: journal stamp unavailable: %s", files.id(), IoErrors.reason(e));
         }
-        if (pending >= store.settings().snapshotEvery()) {
-            checkpoint();
-        }
-        return seq;
     }
 
     /** A failed write may leave part of a line: cut it so the next append starts on a clean line. */
@@ -214,7 +240,7 @@ final class FileSessionWriter implements SessionWriter {
             if (Files.exists(files.journal())) {
                 journal = new RandomAccessFile(files.journal().toFile(), "rw");
             } else {
-                store.ownDirChange(() -> {
+                store.listing().ownDirChange(() -> {
                     journal = new RandomAccessFile(files.journal().toFile(), "rw");
                     AtomicFiles.syncDirectory(files.journal().getParent());
                 });
@@ -234,6 +260,20 @@ final class FileSessionWriter implements SessionWriter {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("writer of session " + files.id() + " is closed");
+        }
+    }
+
+    private void ensureUsable() {
+        ensureOpen();
+        if (failed) {
+            throw new StoreException("Session " + files.id() + " lost records in a failed write; reopen it", null);
+        }
+    }
+
+    /** The encoded records of the next durability point, in sequence order. */
+    private static final class Staged extends ByteArrayOutputStream {
+        void writeTo(RandomAccessFile file) throws IOException {
+            file.write(buf, 0, count);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.event.journal;
 
+import dev.tether.testing.StoreDefaults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class JournalReplayTest {
         String id;
         List<Long> seqs;
         // First "process": store A, bus A.
-        try (FileSessionStore storeA = new FileSessionStore(dataDir, StoreSettings.defaults(), new SimpleMeterRegistry())) {
+        try (FileSessionStore storeA = new FileSessionStore(dataDir, StoreDefaults.settings(), new SimpleMeterRegistry())) {
             Session session = Session.create(null, null, null, Instant.now());
             id = session.id();
             storeA.create(session);
@@ -93,7 +94,7 @@ class JournalReplayTest {
         assertEquals(durable.size(), seqs.size());
 
         // Second "process": a new store and a new bus on the same directory replay from the journal.
-        try (FileSessionStore storeB = new FileSessionStore(dataDir, StoreSettings.defaults(), new SimpleMeterRegistry())) {
+        try (FileSessionStore storeB = new FileSessionStore(dataDir, StoreDefaults.settings(), new SimpleMeterRegistry())) {
             SessionBus busB = buses(storeB).bus(id);
             AssertSubscriber<BusEvent> all = busB.subscribe(0).subscribe()
                     .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));

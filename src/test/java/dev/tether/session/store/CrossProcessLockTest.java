@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.testing.StoreDefaults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class CrossProcessLockTest {
 
     @Test
     void childProcessIsBusyWhileHeldAndAcquiresAfterRelease() throws Exception {
-        FileSessionStore store = new FileSessionStore(dataDir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        FileSessionStore store = new FileSessionStore(dataDir, StoreDefaults.settings(), new SimpleMeterRegistry());
         Session s = Session.create("locked", null, null, Instant.parse("2026-11-02T10:00:00Z"));
         store.create(s);
         SessionWriter writer = store.openWriter(s.id());

@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.testing.StoreDefaults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,11 +27,14 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import dev.tether.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +50,7 @@ class FileSessionStoreTest {
     Path dataDir;
 
     private FileSessionStore store() {
-        return store(dataDir, StoreSettings.defaults());
+        return store(dataDir, StoreDefaults.settings());
     }
 
     private FileSessionStore store(Path dir, StoreSettings settings) {
@@ -56,6 +60,14 @@ class FileSessionStoreTest {
     private static Session session(String id, String dir, Instant updated) {
         return new Session(id, "Title " + id, T0.minusSeconds(3600), updated, SessionMetadata.DEFAULT.withDirectory(dir),
                 null, List.of(), List.of(), Usage.ZERO);
+    }
+
+    private long journalSeq(String id) {
+        try {
+            return mapper.readTree(sessions().resolve(id + ".json").toFile()).get("journal_seq").asLong();
+        } catch (IOException e) {
+            return -1; // being replaced right now
+        }
     }
 
     private Path sessions() {
@@ -85,7 +97,8 @@ class FileSessionStoreTest {
         assertEquals(15, loaded.usage().totalTokens());
         assertEquals(1, loaded.toolUses().size());
         assertEquals(T0.plusSeconds(3), loaded.updatedAt());
-        assertFalse(Files.exists(sessions().resolve(s.id() + ".journal.jsonl")), "close checkpointed and rolled");
+        assertTrue(Files.exists(sessions().resolve(s.id() + ".journal.jsonl")),
+                "close does not rewrite the snapshot: checkpoints go by journal size, in the background");
 
         SessionSummary summary = store.listAll().get(0);
         assertEquals(2, summary.messageCount());
@@ -138,7 +151,7 @@ class FileSessionStoreTest {
     @Test
     void scenario3InvalidIdsAreRejectedBeforeStorageIsTouched() {
         Path fresh = dataDir.resolve("untouched");
-        FileSessionStore store = store(fresh, StoreSettings.defaults());
+        FileSessionStore store = store(fresh, StoreDefaults.settings());
         for (String bad : new String[] {"../etc", "", "x".repeat(129), "a/b", "a.json", "é"}) {
             assertThrows(InvalidSessionIdException.class, () -> store.load(bad), bad);
             assertThrows(InvalidSessionIdException.class, () -> store.openWriter(bad), bad);
@@ -206,7 +219,7 @@ class FileSessionStoreTest {
         int cut = lastLineStart + (bytes.length - lastLineStart) / 2;
         Files.write(journal, java.util.Arrays.copyOf(bytes, cut));
 
-        FileSessionStore store = store(crashed, StoreSettings.defaults());
+        FileSessionStore store = store(crashed, StoreDefaults.settings());
         assertEquals(texts(4), texts(store.load("s1")));
         try (SessionWriter w = store.openWriter("s1")) {
             assertEquals(5, w.appendMessage(Message.userText("m5 again"), T0), "the torn record's seq is reused");
@@ -221,14 +234,14 @@ class FileSessionStoreTest {
         Path journal = crashed.resolve("sessions/s1.journal.jsonl");
         String text = Files.readString(journal);
         Files.writeString(journal, text.replaceFirst("m2", "mX")); // CRC no longer matches line 2
-        FileSessionStore store = store(crashed, StoreSettings.defaults());
+        FileSessionStore store = store(crashed, StoreDefaults.settings());
         assertEquals(List.of("m1", "m3"), texts(store.load("s1")));
     }
 
     @Test
     void crashBetweenJournalAppendAndSnapshotLosesNothing() throws Exception {
         Path crashed = crashedCopyAfterAppends(3);
-        FileSessionStore store = store(crashed, StoreSettings.defaults());
+        FileSessionStore store = store(crashed, StoreDefaults.settings());
         assertEquals(texts(3), texts(store.load("s1")));
         assertEquals(3, store.listAll().get(0).messageCount(), "index rebuilt from snapshot + journal");
     }
@@ -241,10 +254,11 @@ class FileSessionStoreTest {
         for (int i = 1; i <= 3; i++) {
             w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
         }
+        w.commit();
         byte[] unrolled = Files.readAllBytes(sessions().resolve("s1.journal.jsonl"));
         w.close(); // snapshot now includes seq 3, journal rolled away
         Files.write(sessions().resolve("s1.journal.jsonl"), unrolled); // as if the roll never happened
-        FileSessionStore after = store(dataDir, StoreSettings.defaults());
+        FileSessionStore after = store(dataDir, StoreDefaults.settings());
         assertEquals(texts(3), texts(after.load("s1")));
         try (SessionWriter w2 = after.openWriter("s1")) {
             assertEquals(4, w2.appendMessage(Message.userText("m4"), T0.plusSeconds(4)));
@@ -254,16 +268,20 @@ class FileSessionStoreTest {
 
     @Test
     void journalPassingSnapshotEveryIsCheckpointedAndEventsSurviveRolls() throws Exception {
-        FileSessionStore store = store(dataDir, StoreSettings.defaults().withSnapshotEvery(4).withEventRetention(3));
+        FileSessionStore store = store(dataDir, StoreDefaults.settings().withSnapshotEvery(4).withEventRetention(3));
         store.create(session("s1", null, T0));
         try (SessionWriter w = store.openWriter("s1")) {
             for (int i = 1; i <= 5; i++) {
                 w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
                 w.appendEvent(mapper.readTree("{\"type\":\"text_complete\",\"n\":" + i + "}"));
+                w.commit();
             }
             JsonNode snap = mapper.readTree(sessions().resolve("s1.json").toFile());
-            assertEquals(8, snap.get("journal_seq").asLong(), "checkpoint after 4 and 8 records");
+            assertEquals(0, snap.get("journal_seq").asLong(), "no checkpoint on the request path");
         }
+        assertTrue(Eventually.holds(Duration.ofSeconds(10),
+                        () -> journalSeq("s1") == 10 && store.eventsAfter("s1", 0).size() == 3),
+                "10 records >= snapshot-every 4: checkpointed and rolled in the background after the writer closed");
         List<StoredEvent> events = store.eventsAfter("s1", 0);
         assertEquals(List.of(6L, 8L, 10L), events.stream().map(StoredEvent::seq).toList(), "last 3 events retained");
         assertEquals(5, events.get(2).event().get("n").asInt());
@@ -283,7 +301,7 @@ class FileSessionStoreTest {
         assertThrows(SessionBusyException.class, () -> store.openWriter("s1"));
         assertThrows(SessionBusyException.class, () -> store.delete("s1"));
         assertThrows(SessionBusyException.class, () -> store.save(session("s1", null, T0)));
-        FileSessionStore second = store(dataDir, StoreSettings.defaults());
+        FileSessionStore second = store(dataDir, StoreDefaults.settings());
         assertThrows(SessionBusyException.class, () -> second.openWriter("s1"), "another store of this JVM");
         w.close();
         second.openWriter("s1").close();
@@ -320,7 +338,7 @@ class FileSessionStoreTest {
         assertEquals(1000, writer.listAll().size());
         writer.close(); // persists the index
 
-        FileSessionStore store = store(dataDir, StoreSettings.defaults());
+        FileSessionStore store = store(dataDir, StoreDefaults.settings());
         List<SessionSummary> all = new ArrayList<>();
         Optional<String> cursor = Optional.empty();
         do {
@@ -377,7 +395,7 @@ class FileSessionStoreTest {
         assertTrue(Files.exists(indexFile));
 
         Files.delete(indexFile);
-        FileSessionStore rebuilt = store(dataDir, StoreSettings.defaults());
+        FileSessionStore rebuilt = store(dataDir, StoreDefaults.settings());
         assertEquals(List.of("s4", "s3", "s2", "s1", "s0"), ids(rebuilt.listAll()));
         assertEquals(5, rebuilt.transcriptReads(), "every session re-read once");
         rebuilt.close();
@@ -387,19 +405,19 @@ class FileSessionStoreTest {
         Path s2 = sessions().resolve("s2.json");
         Files.writeString(s2, Files.readString(s2).replace("Title s2", "Changed title"));
         Files.delete(sessions().resolve("s0.json"));
-        FileSessionStore stale = store(dataDir, StoreSettings.defaults());
+        FileSessionStore stale = store(dataDir, StoreDefaults.settings());
         assertEquals(List.of("s4", "s3", "s2", "s1"), ids(stale.listAll()));
         assertEquals("Changed title", stale.listAll().get(2).title());
         assertEquals(1, stale.transcriptReads(), "only the stale entry was re-read");
 
         Files.writeString(indexFile, "{ not json");
-        FileSessionStore garbage = store(dataDir, StoreSettings.defaults());
+        FileSessionStore garbage = store(dataDir, StoreDefaults.settings());
         assertEquals(4, garbage.listAll().size(), "unreadable index rebuilt");
     }
 
     @Test
     void listingSeesSessionsOtherProcessesCreateAndCheckpoint() {
-        StoreSettings eager = new StoreSettings(2000, 1L << 29, 100, java.time.Duration.ZERO);
+        StoreSettings eager = new StoreSettings(2000, 1L << 29, 100, 256, java.time.Duration.ofSeconds(60), java.time.Duration.ZERO);
         FileSessionStore mine = store(dataDir, eager);
         mine.create(session("mine", null, T0));
         assertEquals(List.of("mine"), ids(mine.listAll()));
@@ -425,7 +443,7 @@ class FileSessionStoreTest {
         Files.writeString(sessions().resolve("bad.json"), "{\"id\":\"bad\",\"created_at\":\"2026-");
         Files.writeString(sessions().resolve("other.json"), Files.readString(sessions().resolve("other.json"))
                 .replace("\"other\"", "\"imposter\""));
-        FileSessionStore fresh = store(dataDir, StoreSettings.defaults());
+        FileSessionStore fresh = store(dataDir, StoreDefaults.settings());
         CorruptSessionException e = assertThrows(CorruptSessionException.class, () -> fresh.load("bad"));
         assertTrue(e.getMessage().startsWith("Session bad is unreadable"), e.getMessage());
         assertTrue(assertThrows(CorruptSessionException.class, () -> fresh.load("other")).getMessage()
@@ -437,7 +455,7 @@ class FileSessionStoreTest {
     @Test
     void ioFailureIsAStoreException() throws Exception {
         Path notADir = Files.writeString(dataDir.resolve("plain-file"), "x");
-        FileSessionStore store = store(notADir, StoreSettings.defaults());
+        FileSessionStore store = store(notADir, StoreDefaults.settings());
         StoreException e = assertThrows(StoreException.class, store::listAll);
         assertEquals(503, e.status());
         assertFalse(e.getMessage().contains(notADir.toString()), "no paths in messages: " + e.getMessage());
@@ -469,6 +487,7 @@ class FileSessionStoreTest {
         for (int i = 1; i <= n; i++) {
             w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
         }
+        w.commit();
         Path crashed = Files.createDirectories(dataDir.resolve("crashed/sessions"));
         for (String f : new String[] {"s1.json", "s1.journal.jsonl"}) {
             Files.copy(sessions().resolve(f), crashed.resolve(f));

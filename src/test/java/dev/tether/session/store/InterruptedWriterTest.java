@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.testing.StoreDefaults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ class InterruptedWriterTest {
 
     @Test
     void appendsFromAnInterruptedThreadSucceedAndKeepTheJournalOpen() {
-        FileSessionStore store = new FileSessionStore(dir, StoreSettings.defaults(),
+        FileSessionStore store = new FileSessionStore(dir, StoreDefaults.settings(),
                 new SimpleMeterRegistry());
         Session session = Session.create(null, null, null, Instant.now());
         store.create(session);

@@ -56,6 +56,7 @@ class KeyedTurnStoreTest {
         long start = writer.appendKeyedPrompt(Message.userText("list the files"), NOW, "key-1", "hash-1", EXPIRES);
         writer.appendMessage(Message.assistantText("a.txt"), NOW);
         long end = writer.recordTurnResult("key-1", result(s.id(), "a.txt"));
+        writer.commit();
         // the process dies here: the writer is never closed, only the journal holds the turn
 
         KeyedTurn fromJournal = stores.open(dataDir).keyedTurn(s.id(), "key-1", NOW).orElseThrow();
@@ -64,7 +65,8 @@ class KeyedTurnStoreTest {
         assertEquals(expected, fromJournal);
         assertEquals(Optional.empty(), stores.open(dataDir).keyedTurn(s.id(), "key-2", NOW));
 
-        writer.close(); // checkpoint: snapshot rewritten, journal rolled
+        writer.checkpoint(); // snapshot rewritten, journal rolled
+        writer.close();
         assertTrue(Files.readString(dataDir.resolve("sessions").resolve(s.id() + ".json")).contains("\"keyed_turns\""));
         assertFalse(Files.exists(dataDir.resolve("sessions").resolve(s.id() + ".journal.jsonl")),
                 "no retained events: the journal is gone, the snapshot alone carries the key");
@@ -81,6 +83,7 @@ class KeyedTurnStoreTest {
         Session s = created(first);
         SessionWriter writer = first.openWriter(s.id());
         long start = writer.appendKeyedPrompt(Message.userText("go"), NOW, "k", "h", EXPIRES);
+        writer.commit();
         KeyedTurn turn = stores.open(dataDir).keyedTurn(s.id(), "k", NOW).orElseThrow();
         assertFalse(turn.hasEnded());
         assertEquals(start, turn.startSeq());

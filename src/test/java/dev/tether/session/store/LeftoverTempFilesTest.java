@@ -92,7 +92,7 @@ class LeftoverTempFilesTest {
             public void close() {
             }
         };
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(FileSessionStore.class.getName());
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(StoreListing.class.getName());
         log.addHandler(capture);
         FileSessionStore second;
         try {

@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.testing.StoreDefaults;
 import dev.tether.session.SessionBusyException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ public final class LockProbeMain {
     }
 
     public static void main(String[] args) {
-        FileSessionStore store = new FileSessionStore(Path.of(args[0]), StoreSettings.defaults(), new SimpleMeterRegistry());
+        FileSessionStore store = new FileSessionStore(Path.of(args[0]), StoreDefaults.settings(), new SimpleMeterRegistry());
         try (SessionWriter writer = store.openWriter(args[1])) {
             System.out.println("ACQUIRED seq=" + writer.lastSeq());
         } catch (SessionBusyException e) {

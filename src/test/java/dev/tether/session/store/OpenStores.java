@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.testing.StoreDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ final class OpenStores implements AfterEachCallback {
     private final List<FileSessionStore> opened = new ArrayList<>();
 
     FileSessionStore open(Path dataDir) {
-        return open(dataDir, StoreSettings.defaults());
+        return open(dataDir, StoreDefaults.settings());
     }
 
     FileSessionStore open(Path dataDir, StoreSettings settings) {

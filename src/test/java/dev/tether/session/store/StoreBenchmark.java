@@ -1,6 +1,7 @@
 package dev.tether.session.store;
 
 import dev.tether.bench.Figures;
+import dev.tether.testing.StoreDefaults;
 import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
@@ -47,7 +48,7 @@ public final class StoreBenchmark {
 
     private static void appendCost(Path dir, int appends) {
         // No checkpoint while measuring: the number is the append itself (encode, write, fsync, index update).
-        StoreSettings settings = StoreSettings.defaults().withSnapshotEvery(Integer.MAX_VALUE);
+        StoreSettings settings = StoreDefaults.settings().withSnapshotEvery(Integer.MAX_VALUE);
         FileSessionStore store = new FileSessionStore(dir, settings, new SimpleMeterRegistry());
         System.out.println("## Append (one fsynced journal record of ~250 bytes)");
         System.out.println();
@@ -113,7 +114,7 @@ public final class StoreBenchmark {
     }
 
     private static void listing(Path dir, int sessions) throws IOException {
-        FileSessionStore store = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        FileSessionStore store = new FileSessionStore(dir, StoreDefaults.settings(), new SimpleMeterRegistry());
         Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
         long start = System.nanoTime();
         for (int i = 0; i < sessions; i++) {
@@ -130,7 +131,7 @@ public final class StoreBenchmark {
         System.out.println("| operation | ms | transcript reads |");
         System.out.println("|---|---:|---:|");
 
-        FileSessionStore cold = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        FileSessionStore cold = new FileSessionStore(dir, StoreDefaults.settings(), new SimpleMeterRegistry());
         row("cold start: load index + stat scan + first page (100)", cold,
                 () -> cold.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
         row("warm: first page (100)", cold, () -> cold.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
@@ -143,13 +144,13 @@ public final class StoreBenchmark {
                 () -> cold.list(new ListQuery(Optional.empty(), pageSize, Optional.ofNullable(first.nextCursor()))));
         row("re-check against files (stat scan, nothing changed)", cold, cold::refreshIndex);
         cold.close();
-        FileSessionStore second = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        FileSessionStore second = new FileSessionStore(dir, StoreDefaults.settings(), new SimpleMeterRegistry());
         row("cold start again (new store instance, JIT warm)", second,
                 () -> second.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
         second.close();
 
         Files.delete(dir.resolve("sessions").resolve(ListingIndex.FILE_NAME));
-        FileSessionStore rebuild = new FileSessionStore(dir, StoreSettings.defaults(), new SimpleMeterRegistry());
+        FileSessionStore rebuild = new FileSessionStore(dir, StoreDefaults.settings(), new SimpleMeterRegistry());
         row("index file deleted: rebuild + first page", rebuild,
                 () -> rebuild.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
         rebuild.close();

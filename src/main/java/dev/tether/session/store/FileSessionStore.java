@@ -17,9 +17,7 @@ import dev.tether.session.ToolUse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import jakarta.annotation.PreDestroy;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,10 +92,11 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * Opens the store when the service starts, so that the housekeeping of {@link #ensureIndex} (leftover temp files
-     * removed, index checked against the files) happens at start, not on the first request.
+     * Opens the store when the service starts ({@link SelectedStore} calls it when this is the selected store), so
+     * that the housekeeping of {@link #ensureIndex} (leftover temp files removed, index checked against the files)
+     * happens at start, not on the first request.
      */
-    void openAtStartup(@Observes StartupEvent event) {
+    void openAtStartup() {
         try {
             ensureIndex();
         } catch (StoreException e) {
@@ -214,13 +213,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         if (n < 0) {
             throw new InvalidRequestException("tail must be 0 or more");
         }
-        Session s = metrics.time(StoreMetrics.LOAD, () -> read(files, true).state().toSession());
-        int dropM = Math.max(0, s.messages().size() - n);
-        int dropT = Math.max(0, s.toolUses().size() - n);
-        Session cut = new Session(s.id(), s.title(), s.createdAt(), s.updatedAt(), s.metadata(), s.agent(),
-                s.messages().subList(dropM, s.messages().size()), s.toolUses().subList(dropT, s.toolUses().size()),
-                s.usage());
-        return new SessionTail(cut, dropM, dropT);
+        return SessionTail.of(metrics.time(StoreMetrics.LOAD, () -> read(files, true).state().toSession()), n);
     }
 
     @Override

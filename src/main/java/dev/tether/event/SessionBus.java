@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,6 +42,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     private final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile DurableSink sink;
     private volatile boolean closed;
+    /** The highest sequence this bus delivered or knows to be recorded (under the emit lock). */
+    private long lastSeq;
 
     /**
      * @param replaySource where {@link #subscribe(long)} reads recorded durable events from
@@ -110,11 +113,45 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 runQuietly(afterRecorded, event);
             }
             metrics.emitted(event.type());
+            if (seq != null) {
+                lastSeq = Math.max(lastSeq, seq);
+            }
             BusEvent busEvent = new BusEvent(seq, event);
             for (EventSubscriber subscriber : subscribers) {
                 subscriber.offer(busEvent);
             }
             return seq;
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /**
+     * Delivers the durable events another process (another replica holding the session's writer) recorded up to
+     * {@code announcedSeq}: read by {@code recordedAfter} from after the last sequence this bus delivered, so that a
+     * missed announcement leaves no gap and a late one no duplicate. Nothing is read while this process writes the
+     * session (its own events are emitted here) or nobody follows it.
+     */
+    public void relay(long announcedSeq, LongFunction<List<BusEvent>> recordedAfter) {
+        emitLock.lock();
+        try {
+            if (closed || sink != null || announcedSeq <= lastSeq) {
+                return;
+            }
+            if (subscribers.isEmpty()) {
+                lastSeq = announcedSeq; // a later subscriber follows from here (or replays by Last-Event-ID)
+                return;
+            }
+            long after = lastSeq > 0 ? lastSeq : announcedSeq - 1;
+            for (BusEvent e : recordedAfter.apply(after)) {
+                if (e.seq() != null && e.seq() > lastSeq) {
+                    lastSeq = e.seq();
+                    metrics.emitted(e.type());
+                    for (EventSubscriber subscriber : subscribers) {
+                        subscriber.offer(e);
+                    }
+                }
+            }
         } finally {
             emitLock.unlock();
         }

@@ -46,6 +46,14 @@ final class TurnEmitter implements EventEmitter {
         }
     }
 
+    /**
+     * A durability point of the bus: durable events emitted so far are made durable with one flush and delivered
+     * ({@link SessionBus#flush()}).
+     */
+    void flush() {
+        bus.flush();
+    }
+
     synchronized Usage usage() {
         return usage;
     }

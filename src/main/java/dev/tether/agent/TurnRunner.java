@@ -152,12 +152,14 @@ final class TurnRunner {
     private void appendUserMessage() {
         if (key == null) {
             writer.appendMessage(prompt.userMessage(), clock.instant());
+            durabilityPoint();
             return;
         }
         Instant at = clock.instant();
         long seq = writer.appendKeyedPrompt(prompt.userMessage(), at, key.key(), key.requestHash(),
                 at.plus(key.retention()));
         keyRecorded = true;
+        durabilityPoint();
         key.onRecorded().accept(seq);
     }
 
@@ -242,11 +244,37 @@ final class TurnRunner {
         String directory = session.metadata().directory();
         ToolContextFactory contexts = ToolContextFactory.of(session.id(), directory == null ? null : Path.of(directory),
                 deps.workspaceRoot(), session.metadata().allowNetwork(), session.metadata().autoApplyEdits());
-        deps.executor().execute(calls, contexts, emitter, cancellation, this::route, outcome -> {
+        deps.executor().execute(calls, contexts, new DurableToolStarts(), cancellation, this::route, outcome -> {
             writer.appendMessage(outcome.message(), clock.instant());
             writer.appendToolUse(outcome.toolUse());
         });
+        durabilityPoint();
         cancellation.check();
+    }
+
+    // ---- durability points (group commit, SessionWriter#commit) -------------------------------------------------------
+    // Records and durable events are staged and made durable together, once per point: the user message (before any
+    // provider call); a step's records and events up to its tool_call_start (before its tools run); its tool results
+    // (before the next provider call); the turn's end (the terminal event flushes, SessionBus#emit(event, release)).
+
+    /** Commits what the writer staged, then flushes and delivers the events the bus holds (one fsync in all). */
+    private void durabilityPoint() {
+        writer.commit();
+        emitter.flush();
+    }
+
+    /**
+     * The emitter the tool executor gets: a {@code tool_call_start} is a durability point, so the assistant message
+     * and the call's start are durable (and delivered) before the executor submits the call.
+     */
+    private final class DurableToolStarts implements dev.tether.event.EventEmitter {
+        @Override
+        public void emit(SessionEvent event) {
+            emitter.emit(event);
+            if (event instanceof SessionEvent.ToolCallStart) {
+                durabilityPoint();
+            }
+        }
     }
 
     /** RLM routing of bulk tool outputs (§7.2), synchronously in call order. */

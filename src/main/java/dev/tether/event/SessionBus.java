@@ -1,6 +1,7 @@
 package dev.tether.event;
 
 import io.smallrye.mutiny.Multi;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +18,10 @@ import org.jboss.logging.Logger;
  *   <li>A durable event is written to the attached {@link DurableSink} first, synchronously, and gets its sequence.
  *       A sink error is logged and counted ({@code tether.events.sink.failures}) and does not stop delivery. With no
  *       sink attached a durable event is refused with {@link NoDurableSinkException}: it could not be recorded.</li>
+ *   <li>Group commit: when the sink {@linkplain DurableSink#groupsWrites groups writes}, durable events are held
+ *       back until a durability point makes them durable with one flush: {@link #flush()}, the next ephemeral event
+ *       (which is never held, so streaming is not delayed), a terminal event ({@link #emit(SessionEvent, Runnable)}),
+ *       or detaching the sink. No subscriber sees a durable event before the flush that covers it returned.</li>
  *   <li>The event is then offered to every current subscriber's bounded buffer ({@link EventSubscriber}). Offering
  *       never blocks and never runs subscriber code, so slow subscribers never slow the emitter.</li>
  * </ol>
@@ -41,8 +46,10 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     private final ReentrantLock emitLock = new ReentrantLock();
     private final List<EventSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile DurableSink sink;
+    /** Durable events written to a sink that groups writes, waiting for its flush before delivery (in order). */
+    private final List<BusEvent> held = new ArrayList<>();
     private volatile boolean closed;
-    /** The highest sequence this bus delivered or knows to be recorded (under the emit lock). */
+    /** The highest sequence this bus recorded or relayed (under the emit lock). */
     private long lastSeq;
 
     /**
@@ -65,7 +72,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /**
      * Records (when durable) and delivers an event. Returns as soon as the sink write (if any) is done and the event
-     * is in every subscriber's buffer.
+     * is in every subscriber's buffer, or, for a durable event of a sink that groups writes, held for the next
+     * durability point.
      *
      * @throws NoDurableSinkException the event is durable and no sink is attached
      * @throws IllegalStateException  the bus is closed (the session was deleted)
@@ -81,7 +89,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     }
 
     /**
-     * As {@link #emit}, running {@code afterRecorded} once the event is recorded (durable) and before any subscriber
+     * As {@link #emit}, running {@code afterRecorded} once the event is recorded and flushed (durable, with everything
+     * held before it) and before any subscriber
      * is offered it, while other emits and new subscriptions wait. A turn ends this way: it releases what it holds
      * (sink, writer, turn slot) between recording its terminal event and delivering it, so a client that reacts to
      * {@code done} at once finds the session free, and a subscriber that registers for the next turn never sees this
@@ -95,6 +104,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 throw new IllegalStateException("event bus of session " + sessionId + " is closed");
             }
             Long seq = null;
+            boolean awaitsFlush = false;
             if (event.isDurable()) {
                 DurableSink s = sink;
                 if (s == null) {
@@ -102,6 +112,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 }
                 try {
                     seq = s.write(event);
+                    awaitsFlush = s.groupsWrites();
                 } catch (RuntimeException e) {
                     // Spec §5.5: a sink error does not stop delivery; replay will not have this event.
                     metrics.sinkFailure();
@@ -109,18 +120,44 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                             event.type(), sessionId);
                 }
             }
-            if (afterRecorded != null) {
-                runQuietly(afterRecorded, event);
-            }
             metrics.emitted(event.type());
             if (seq != null) {
                 lastSeq = Math.max(lastSeq, seq);
             }
             BusEvent busEvent = new BusEvent(seq, event);
-            for (EventSubscriber subscriber : subscribers) {
-                subscriber.offer(busEvent);
+            if (awaitsFlush && afterRecorded == null) {
+                held.add(busEvent); // delivered at the durability point that makes it durable
+                return seq;
+            }
+            // an ephemeral event never waits, so the durable ones before it are made durable now (order is kept)
+            if (awaitsFlush) {
+                held.add(busEvent);
+                flushHeld(false);
+            } else {
+                flushHeld(true);
+            }
+            if (afterRecorded != null) {
+                runQuietly(afterRecorded, event);
+            }
+            if (awaitsFlush) {
+                deliverHeld();
+            } else {
+                offer(busEvent);
             }
             return seq;
+        } finally {
+            emitLock.unlock();
+        }
+    }
+
+    /**
+     * A durability point: makes the durable events recorded so far durable (through the sink's flush) and delivers
+     * them. A flush failure is logged and counted like a write failure, and the events are delivered anyway (§5.5).
+     */
+    public void flush() {
+        emitLock.lock();
+        try {
+            flushHeld(true);
         } finally {
             emitLock.unlock();
         }
@@ -147,13 +184,46 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 if (e.seq() != null && e.seq() > lastSeq) {
                     lastSeq = e.seq();
                     metrics.emitted(e.type());
-                    for (EventSubscriber subscriber : subscribers) {
-                        subscriber.offer(e);
-                    }
+                    offer(e);
                 }
             }
         } finally {
             emitLock.unlock();
+        }
+    }
+
+    /** Under the emit lock: flushes the sink when events wait for it, and delivers them when {@code deliver}. */
+    private void flushHeld(boolean deliver) {
+        if (held.isEmpty()) {
+            return;
+        }
+        DurableSink s = sink;
+        try {
+            if (s != null) {
+                s.flush();
+            }
+        } catch (RuntimeException e) {
+            for (BusEvent ignored : held) {
+                metrics.sinkFailure();
+            }
+            LOG.warnf(e, "%d durable event(s) of session %s could not be recorded; delivering them anyway",
+                    held.size(), sessionId);
+        }
+        if (deliver) {
+            deliverHeld();
+        }
+    }
+
+    private void deliverHeld() {
+        for (BusEvent e : held) {
+            offer(e);
+        }
+        held.clear();
+    }
+
+    private void offer(BusEvent busEvent) {
+        for (EventSubscriber subscriber : subscribers) {
+            subscriber.offer(busEvent);
         }
     }
 
@@ -168,7 +238,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /**
      * Attaches the sink durable events are written to until the returned attachment is closed. One at a time: the
-     * session has one writer. Detaching waits for an emit in progress, so the writer may be closed right after.
+     * session has one writer. Detaching waits for an emit in progress and flushes the held events, so the writer may
+     * be closed right after.
      *
      * @throws IllegalStateException a sink is already attached
      */
@@ -195,6 +266,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         emitLock.lock();
         try {
             if (sink == attached) {
+                flushHeld(true);
                 sink = null;
             }
         } finally {
@@ -262,6 +334,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     public void close() {
         emitLock.lock();
         try {
+            flushHeld(true);
             closed = true;
             sink = null;
         } finally {

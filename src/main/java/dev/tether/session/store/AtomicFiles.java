@@ -36,7 +36,7 @@ final class AtomicFiles {
                 for (byte[] chunk : chunks) {
                     out.write(chunk);
                 }
-                out.getFD().sync();
+                Fsyncs.sync(out.getFD());
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -65,7 +65,7 @@ final class AtomicFiles {
         // a directory can only be synced through a channel; keep a pending interrupt from closing it mid-call
         boolean interrupted = Thread.interrupted();
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+            Fsyncs.force(ch);
         } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
             // Windows cannot open directories as channels; the rename is still atomic there.
         } finally {

@@ -417,7 +417,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     private static void truncate(Path file, long size) throws IOException {
         try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(size);
-            ch.force(true);
+            Fsyncs.force(ch);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.tether.session.SessionResult;
 import dev.tether.session.StoreException;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -19,8 +20,9 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * The single writer of one session of a {@link FileSessionStore}. Appends write one CRC-checked journal line and
- * fsync it before returning; the in-memory state is mutable so nothing is copied per append. Checkpoints (snapshot +
+ * The single writer of one session of a {@link FileSessionStore}. Appends stage one CRC-checked journal line each;
+ * {@link #commit()} writes the staged lines with one write and one fsync (group commit). The in-memory state is
+ * mutable so nothing is copied per append. Checkpoints (snapshot +
  * journal roll) happen at {@link #close()} and every {@code snapshot-every} records.
  */
 final class FileSessionWriter implements SessionWriter {
@@ -35,6 +37,9 @@ final class FileSessionWriter implements SessionWriter {
     /** Records in the journal that the snapshot does not include yet. */
     private int pending;
     private RandomAccessFile journal;
+    private final Staged staged = new Staged();
+    /** A commit failed: staged records were lost, so nothing more may be written through this writer. */
+    private boolean failed;
     private boolean closed;
 
     FileSessionWriter(FileSessionStore store, SessionFiles files, SessionLocks.Held lock, SessionState state,
@@ -119,7 +124,7 @@ final class FileSessionWriter implements SessionWriter {
 
     @Override
     public synchronized void checkpoint() {
-        ensureOpen();
+        commit();
         store.metrics().time(StoreMetrics.CHECKPOINT, () -> {
             try {
                 closeJournal();
@@ -140,12 +145,15 @@ final class FileSessionWriter implements SessionWriter {
             return;
         }
         try {
-            if (pending > 0) {
+            if (!failed) {
+                commit();
+            }
+            if (!failed && pending > 0) {
                 checkpoint();
             }
         } catch (StoreException e) {
-            // Every record is already durable in the journal; the next load replays it.
-            LOG.warnf("session %s: checkpoint at close failed: %s", files.id(), e.getMessage());
+            // a failed commit lost only what no one was told about; a failed checkpoint nothing (the journal has it)
+            LOG.warnf("session %s: closing the writer: %s", files.id(), e.getMessage());
         } finally {
             closed = true;
             try {
@@ -157,29 +165,48 @@ final class FileSessionWriter implements SessionWriter {
         }
     }
 
+    /** Stages a record: encoded now (O(record)), written and fsynced with the others of its durability point. */
     private long write(ObjectNode record) {
-        ensureOpen();
+        ensureUsable();
         long seq = record.get("seq").asLong();
-        byte[] line = store.codec().encode(record);
-        store.metrics().time(StoreMetrics.APPEND, () -> {
+        store.metrics().time(StoreMetrics.APPEND, () -> staged.writeBytes(store.codec().encode(record)));
+        lastSeq = seq;
+        return seq;
+    }
+
+    @Override
+    public synchronized long commit() {
+        ensureUsable();
+        if (staged.size() == 0) {
+            return lastSeq;
+        }
+        store.metrics().time(StoreMetrics.COMMIT, () -> {
             long before = -1;
             try {
                 RandomAccessFile file = journal();
                 before = file.length();
                 file.seek(before);
-                file.write(line);
-                file.getFD().sync();
+                staged.writeTo(file);
+                Fsyncs.sync(file.getFD());
             } catch (IOException e) {
+                failed = true; // the staged records are lost and current() is ahead of the disk: no more writes
                 rollBack(before);
                 throw IoErrors.store("Cannot append to session " + files.id(), e);
+            } finally {
+                staged.reset();
             }
         });
-        lastSeq = seq;
-        return seq;
+        indexCommitted();
+        return lastSeq;
     }
 
     private long appended(long seq) {
         pending++;
+        return seq;
+    }
+
+    /** After a commit: new summary and journal stamp in the listing; a checkpoint when the journal grew long. */
+    private void indexCommitted() {
         try {
             store.indexAppended(files, state.summary(), FileStamp.of(files.journal()));
         } catch (IOException e) {
@@ -188,7 +215,6 @@ final class FileSessionWriter implements SessionWriter {
         if (pending >= store.settings().snapshotEvery()) {
             checkpoint();
         }
-        return seq;
     }
 
     /** A failed write may leave part of a line: cut it so the next append starts on a clean line. */
@@ -234,6 +260,20 @@ final class FileSessionWriter implements SessionWriter {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("writer of session " + files.id() + " is closed");
+        }
+    }
+
+    private void ensureUsable() {
+        ensureOpen();
+        if (failed) {
+            throw new StoreException("Session " + files.id() + " lost records in a failed write; reopen it", null);
+        }
+    }
+
+    /** The encoded records of the next durability point, in sequence order. */
+    private static final class Staged extends ByteArrayOutputStream {
+        void writeTo(RandomAccessFile file) throws IOException {
+            file.write(buf, 0, count);
         }
     }
 }

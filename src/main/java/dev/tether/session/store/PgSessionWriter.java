@@ -13,27 +13,38 @@ import dev.tether.session.Timestamps;
 import dev.tether.session.ToolUse;
 import dev.tether.session.Usage;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
  * The single writer of one session of a {@link PgSessionStore}. It owns a connection holding the session's advisory
- * lock for its whole life. Every append is one transaction (journal row, listing columns, Idempotency-Key row, and
- * for a durable event a {@code NOTIFY}) committed before it returns; the in-memory state changes only after the
- * commit, so a failed append leaves neither the database nor this writer half-changed. Checkpoints (snapshot rewrite,
- * journal trimmed) happen at {@link #close()} and every {@code snapshot-every} records.
+ * lock for its whole life. Appends stage records in memory (state, sequence); {@link #commit()} makes them durable in
+ * one transaction (journal rows, the listing columns, Idempotency-Key rows, and a {@code NOTIFY} per durable event,
+ * sent by the server at commit). A failed commit rolls the whole transaction back, so nothing is half-written; the
+ * staged records are lost and the writer refuses further writes (the next writer re-reads the session). Checkpoints
+ * (snapshot rewrite, journal trimmed) happen at {@link #close()} and every {@code snapshot-every} records.
  */
 final class PgSessionWriter implements SessionWriter {
 
     private static final Logger LOG = Logger.getLogger(PgSessionWriter.class);
 
+    /** A record waiting for the next commit, with the Idempotency-Key row it sets, if any. */
+    private record Staged(long seq, String kind, String json, KeyedTurn keyed) {
+    }
+
     private final PgSessionStore store;
     private final Connection connection;
     private final SessionState state;
+    private final List<Staged> staged = new ArrayList<>();
     private long lastSeq;
+    /** Committed records the snapshot does not include yet. */
     private int pending;
+    private boolean failed;
     private boolean closed;
 
     PgSessionWriter(PgSessionStore store, Connection connection, SessionState state, long lastSeq, int pending) {
@@ -53,9 +64,9 @@ final class PgSessionWriter implements SessionWriter {
     public synchronized long appendMessage(Message message, Instant at) {
         Objects.requireNonNull(message, "message");
         Instant when = at == null ? Instant.now() : at;
-        long seq = write(store.records().message(lastSeq + 1, when, message), withMessage(when), null);
+        long seq = stage(store.records().message(lastSeq + 1, when, message), null);
         state.addMessage(message, when);
-        return appended(seq);
+        return seq;
     }
 
     @Override
@@ -67,11 +78,10 @@ final class PgSessionWriter implements SessionWriter {
         Objects.requireNonNull(expiresAt, "expiresAt");
         Instant when = at == null ? Instant.now() : at;
         KeyedTurn turn = KeyedTurn.started(key, requestHash, state.messageCount, lastSeq + 1, expiresAt);
-        long seq = write(store.records().keyedMessage(lastSeq + 1, when, message, key, requestHash, expiresAt),
-                withMessage(when), turn);
+        long seq = stage(store.records().keyedMessage(lastSeq + 1, when, message, key, requestHash, expiresAt), turn);
         state.keyTurn(turn);
         state.addMessage(message, when);
-        return appended(seq);
+        return seq;
     }
 
     @Override
@@ -80,17 +90,17 @@ final class PgSessionWriter implements SessionWriter {
         Objects.requireNonNull(result, "result");
         KeyedTurn started = state.keyedTurns.get(key);
         KeyedTurn ended = started == null ? null : started.ended(result, lastSeq + 1);
-        long seq = write(store.records().turnResult(lastSeq + 1, Instant.now(), key, result), state.summary(), ended);
+        long seq = stage(store.records().turnResult(lastSeq + 1, Instant.now(), key, result), ended);
         state.endKeyedTurn(key, result, seq);
-        return appended(seq);
+        return seq;
     }
 
     @Override
     public synchronized long appendToolUse(ToolUse toolUse) {
         Objects.requireNonNull(toolUse, "toolUse");
-        long seq = write(store.records().toolUse(lastSeq + 1, Instant.now(), toolUse), state.summary(), null);
+        long seq = stage(store.records().toolUse(lastSeq + 1, Instant.now(), toolUse), null);
         state.addToolUse(toolUse);
-        return appended(seq);
+        return seq;
     }
 
     @Override
@@ -98,18 +108,16 @@ final class PgSessionWriter implements SessionWriter {
         SessionMetadata m = metadata == null ? SessionMetadata.DEFAULT : metadata;
         Usage u = usage == null ? Usage.ZERO : usage;
         Instant updated = at == null ? state.updatedAt : later(at);
-        SessionSummary next = new SessionSummary(state.id, title, state.createdAt, updated, state.messageCount,
-                state.agent, m.directory());
-        long seq = write(store.records().meta(lastSeq + 1, at == null ? Instant.now() : at, title, m, u, updated),
-                next, null);
+        long seq = stage(store.records().meta(lastSeq + 1, at == null ? Instant.now() : at, title, m, u, updated),
+                null);
         state.setMeta(title, m, u, at);
-        return appended(seq);
+        return seq;
     }
 
     @Override
     public synchronized long appendEvent(JsonNode event) {
         Objects.requireNonNull(event, "event");
-        return appended(write(store.records().event(lastSeq + 1, Instant.now(), event), state.summary(), null));
+        return stage(store.records().event(lastSeq + 1, Instant.now(), event), null);
     }
 
     @Override
@@ -118,8 +126,30 @@ final class PgSessionWriter implements SessionWriter {
     }
 
     @Override
+    public synchronized long commit() {
+        ensureWritable();
+        if (staged.isEmpty()) {
+            return lastSeq;
+        }
+        try {
+            store.metrics().time(StoreMetrics.APPEND, () -> PgJdbc.transaction(connection,
+                    "Cannot append to session " + state.id, this::writeStaged));
+        } catch (StoreException e) {
+            failed = true; // the staged records are lost and current() is ahead of the table: no more writes
+            staged.clear();
+            throw e;
+        }
+        pending += staged.size();
+        staged.clear();
+        if (pending >= store.settings().snapshotEvery()) {
+            checkpoint();
+        }
+        return lastSeq;
+    }
+
+    @Override
     public synchronized void checkpoint() {
-        ensureOpen();
+        commit();
         store.metrics().time(StoreMetrics.CHECKPOINT, () -> PgJdbc.transaction(connection,
                 "Cannot checkpoint session " + state.id, c -> {
                     store.writeCheckpoint(c, state.toSession(), lastSeq);
@@ -135,12 +165,15 @@ final class PgSessionWriter implements SessionWriter {
             return;
         }
         try {
-            if (pending > 0) {
+            if (!failed) {
+                commit();
+            }
+            if (!failed && pending > 0) {
                 checkpoint();
             }
         } catch (StoreException e) {
-            // Every record is already committed in the journal; the next load replays it.
-            LOG.warnf("session %s: checkpoint at close failed: %s", state.id, e.getMessage());
+            // a failed commit lost only what no one was told about; a failed checkpoint nothing (the journal has it)
+            LOG.warnf("session %s: closing: %s", state.id, e.getMessage());
         } finally {
             closed = true;
             release(connection, state.id);
@@ -165,56 +198,64 @@ final class PgSessionWriter implements SessionWriter {
         }
     }
 
-    /** The listing columns after a message at {@code when}. */
-    private SessionSummary withMessage(Instant when) {
-        return new SessionSummary(state.id, state.title, state.createdAt, later(when), state.messageCount + 1,
-                state.agent, state.metadata.directory());
-    }
-
     /** {@code updated_at} never goes backwards. */
     private Instant later(Instant at) {
         Instant t = Timestamps.truncate(at);
         return t.isAfter(state.updatedAt) ? t : state.updatedAt;
     }
 
-    /**
-     * Commits one record: the journal row, the listing columns as they are after it, the Idempotency-Key row when
-     * {@code keyed} is given, and the {@code NOTIFY} of a durable event.
-     */
-    private long write(ObjectNode record, SessionSummary after, KeyedTurn keyed) {
-        ensureOpen();
+    private long stage(ObjectNode record, KeyedTurn keyed) {
+        ensureWritable();
         long seq = record.get("seq").asLong();
-        String kind = record.get("kind").asText();
-        String json = store.json(record);
-        store.metrics().time(StoreMetrics.APPEND, () -> PgJdbc.transaction(connection,
-                "Cannot append to session " + state.id, c -> {
-                    PgJdbc.update(c, "INSERT INTO journal (session_id, seq, kind, record) VALUES (?, ?, ?, ?::jsonb)",
-                            state.id, seq, kind, json);
-                    PgJdbc.update(c, "UPDATE sessions SET title = ?, directory = ?, updated_at = ?, message_count = ?, "
-                                    + "last_seq = ?, stored_bytes = stored_bytes + ? WHERE id = ?",
-                            after.title(), after.directory(), after.updatedAt(), after.messageCount(), seq,
-                            (long) json.length(), state.id);
-                    if (keyed != null) {
-                        PgJdbc.update(c, "INSERT INTO idempotency_keys (session_id, key, turn, expires_at) "
-                                        + "VALUES (?, ?, ?::jsonb, ?) ON CONFLICT (session_id, key) "
-                                        + "DO UPDATE SET turn = excluded.turn, expires_at = excluded.expires_at",
-                                state.id, keyed.key(), store.json(keyed), keyed.expiresAt());
-                    }
-                    if (JournalRecords.EVENT.equals(kind)) {
-                        PgJdbc.update(c, "SELECT pg_notify(?, ?)", PgSessionStore.EVENTS_CHANNEL, state.id + " " + seq);
-                    }
-                    return null;
-                }));
+        staged.add(new Staged(seq, record.get("kind").asText(), store.json(record), keyed));
         lastSeq = seq;
         return seq;
     }
 
-    private long appended(long seq) {
-        pending++;
-        if (pending >= store.settings().snapshotEvery()) {
-            checkpoint();
+    /** One transaction: the staged journal rows, their keys, the listing columns as they are now, the NOTIFYs. */
+    private Void writeStaged(Connection c) throws SQLException {
+        long bytes = 0;
+        Long[] seqs = new Long[staged.size()];
+        String[] kinds = new String[seqs.length];
+        String[] records = new String[seqs.length];
+        for (int i = 0; i < seqs.length; i++) {
+            Staged r = staged.get(i);
+            seqs[i] = r.seq();
+            kinds[i] = r.kind();
+            records[i] = r.json();
+            bytes += r.json().length();
         }
-        return seq;
+        // one statement for the whole group (a JDBC batch would be one round trip per row on some drivers)
+        try (PreparedStatement rows = c.prepareStatement("INSERT INTO journal (session_id, seq, kind, record) "
+                + "SELECT ?, s, k, r::jsonb FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t (s, k, r)")) {
+            rows.setString(1, state.id);
+            rows.setArray(2, c.createArrayOf("bigint", seqs));
+            rows.setArray(3, c.createArrayOf("text", kinds));
+            rows.setArray(4, c.createArrayOf("text", records));
+            rows.executeUpdate();
+        }
+        for (Staged r : staged) {
+            if (r.keyed() != null) {
+                PgJdbc.update(c, "INSERT INTO idempotency_keys (session_id, key, turn, expires_at) VALUES (?, ?, ?::jsonb, ?) "
+                                + "ON CONFLICT (session_id, key) DO UPDATE SET turn = excluded.turn, expires_at = excluded.expires_at",
+                        state.id, r.keyed().key(), store.json(r.keyed()), r.keyed().expiresAt());
+            }
+            if (JournalRecords.EVENT.equals(r.kind())) {
+                PgJdbc.update(c, "SELECT pg_notify(?, ?)", PgSessionStore.EVENTS_CHANNEL, state.id + " " + r.seq());
+            }
+        }
+        SessionSummary after = state.summary();
+        PgJdbc.update(c, "UPDATE sessions SET title = ?, directory = ?, updated_at = ?, message_count = ?, last_seq = ?, "
+                        + "stored_bytes = stored_bytes + ? WHERE id = ?",
+                after.title(), after.directory(), after.updatedAt(), after.messageCount(), lastSeq, bytes, state.id);
+        return null;
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        if (failed) {
+            throw new StoreException("Session " + state.id + " lost records in a failed write; reopen it", null);
+        }
     }
 
     private void ensureOpen() {

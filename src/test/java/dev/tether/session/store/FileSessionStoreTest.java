@@ -185,6 +185,7 @@ class FileSessionStoreTest extends SessionStoreContract {
         for (int i = 1; i <= 3; i++) {
             w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
         }
+        w.commit();
         byte[] unrolled = Files.readAllBytes(sessions().resolve("s1.journal.jsonl"));
         w.close(); // snapshot now includes seq 3, journal rolled away
         Files.write(sessions().resolve("s1.journal.jsonl"), unrolled); // as if the roll never happened
@@ -204,6 +205,7 @@ class FileSessionStoreTest extends SessionStoreContract {
             for (int i = 1; i <= 5; i++) {
                 w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
                 w.appendEvent(mapper.readTree("{\"type\":\"text_complete\",\"n\":" + i + "}"));
+                w.commit();
             }
             JsonNode snap = mapper.readTree(sessions().resolve("s1.json").toFile());
             assertEquals(8, snap.get("journal_seq").asLong(), "checkpoint after 4 and 8 records");
@@ -342,6 +344,7 @@ class FileSessionStoreTest extends SessionStoreContract {
         for (int i = 1; i <= n; i++) {
             w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
         }
+        w.commit();
         Path crashed = Files.createDirectories(dataDir.resolve("crashed/sessions"));
         for (String f : new String[] {"s1.json", "s1.journal.jsonl"}) {
             Files.copy(sessions().resolve(f), crashed.resolve(f));

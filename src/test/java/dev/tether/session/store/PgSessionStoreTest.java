@@ -53,7 +53,7 @@ class PgSessionStoreTest extends SessionStoreContract {
         return new PgSessionStore(schema.dataSource(), settings, new SimpleMeterRegistry(), Json.mapper());
     }
 
-    /** A trigger refusing the update of the session row: the append's journal row, inserted before, must go too. */
+    /** A trigger refusing the update of the session row: the commit's journal rows, inserted before, must go too. */
     @Override
     AutoCloseable breakAppends(String id) {
         schema.sql("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
@@ -67,6 +67,7 @@ class PgSessionStoreTest extends SessionStoreContract {
         replicaA.create(session("s1", null, T0));
         SessionWriter dying = replicaA.openWriter("s1");
         dying.appendMessage(Message.userText("before the crash"), T0.plusSeconds(1));
+        dying.commit();
         SessionStore replicaB = store();
         assertThrows(SessionBusyException.class, () -> replicaB.openWriter("s1"));
 
@@ -80,7 +81,8 @@ class PgSessionStoreTest extends SessionStoreContract {
                 assertEquals(true, rs.next() && rs.getBoolean(1), "the writer's backend was found and killed");
             }
         }
-        assertThrows(StoreException.class, () -> dying.appendMessage(Message.userText("after"), T0.plusSeconds(2)));
+        dying.appendMessage(Message.userText("after"), T0.plusSeconds(2));
+        assertThrows(StoreException.class, dying::commit, "the connection and its lock are gone");
         try (SessionWriter w = replicaB.openWriter("s1")) {
             assertEquals(2, w.appendMessage(Message.userText("on the survivor"), T0.plusSeconds(3)));
         }

@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class SessionStoreContract {
 
     static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
-    private static final Instant NOW = Instant.now();
-    private static final Instant EXPIRES = NOW.plus(Duration.ofHours(24));
+    /** Per test (keys expire against the real clock at checkpoints: a class-wide instant would age). */
+    private final Instant NOW = Instant.now();
+    private final Instant EXPIRES = NOW.plus(Duration.ofHours(24));
     final ObjectMapper mapper = Json.internal(Json.mapper());
 
     @TempDir
@@ -83,8 +84,9 @@ abstract class SessionStoreContract {
                     Usage.of(10, 5, null, null), T0.plusSeconds(3)));
             assertEquals(4, w.lastSeq());
             assertEquals(2, w.current().messages().size());
+            assertEquals(4, w.commit());
             assertEquals(2, open(StoreSettings.defaults()).load(s.id()).messages().size(),
-                    "appends are durable before close, for every store on the backing");
+                    "committed appends are durable before close, for every store on the backing");
         }
         Session loaded = store.load(s.id());
         assertEquals(List.of(Message.userText("hello"), Message.assistantText("Hi there")), loaded.messages());
@@ -127,18 +129,23 @@ abstract class SessionStoreContract {
     }
 
     @Test
-    void aFailedAppendLeavesNothingHalfWritten() throws Exception {
+    void aFailedCommitLeavesNothingHalfWrittenAndTheWriterRefusesMore() throws Exception {
         SessionStore store = store();
         store.create(session("s1", null, T0));
         try (SessionWriter w = store.openWriter("s1")) {
             try (AutoCloseable broken = breakAppends("s1")) {
-                assertThrows(StoreException.class, () -> w.appendMessage(Message.userText("lost"), T0.plusSeconds(1)));
+                w.appendMessage(Message.userText("lost"), T0.plusSeconds(1));
+                w.appendEvent(mapper.readTree("{\"type\":\"done\"}"));
+                assertThrows(StoreException.class, w::commit);
             }
-            assertEquals(0, w.lastSeq(), "no sequence was used");
-            assertEquals(List.of(), w.current().messages(), "the writer's view did not change");
-            assertEquals(0, store.load("s1").messages().size());
-            assertEquals(T0, store.listAll().get(0).updatedAt(), "the listing did not change");
-            assertEquals(1, w.appendMessage(Message.userText("kept"), T0.plusSeconds(2)), "the next append goes on");
+            assertThrows(StoreException.class, () -> w.appendMessage(Message.userText("refused"), T0),
+                    "what the writer holds no longer matches the store");
+        }
+        assertEquals(0, store.load("s1").messages().size(), "neither record was stored");
+        assertEquals(List.of(), store.eventsAfter("s1", 0));
+        assertEquals(T0, store.listAll().get(0).updatedAt(), "the listing did not change");
+        try (SessionWriter w = store.openWriter("s1")) {
+            assertEquals(1, w.appendMessage(Message.userText("kept"), T0.plusSeconds(2)), "the sequence was not used");
         }
         assertEquals(List.of(Message.userText("kept")), open(StoreSettings.defaults()).load("s1").messages());
     }
@@ -197,6 +204,7 @@ abstract class SessionStoreContract {
             for (int i = 1; i <= 5; i++) {
                 w.appendMessage(Message.userText("m" + i), T0.plusSeconds(i));
                 w.appendEvent(mapper.readTree("{\"type\":\"text_complete\",\"n\":" + i + "}"));
+                w.commit();
             }
             assertEquals(List.of(4L, 6L, 8L, 10L), store.eventsAfter("s1", 0).stream().map(StoredEvent::seq).toList(),
                     "the checkpoint after 8 records kept the last 3 events up to it, later ones are all there");
@@ -315,7 +323,7 @@ abstract class SessionStoreContract {
         return new SessionResult(text, id, TerminalReason.COMPLETED, 2, Usage.of(120, 9, 40L, null), null);
     }
 
-    private static Session keyedSession(SessionStore store) {
+    private Session keyedSession(SessionStore store) {
         Session s = Session.create("keyed", null, null, NOW);
         store.create(s);
         return s;
@@ -331,6 +339,7 @@ abstract class SessionStoreContract {
         long start = writer.appendKeyedPrompt(Message.userText("list the files"), NOW, "key-1", "hash-1", EXPIRES);
         writer.appendMessage(Message.assistantText("a.txt"), NOW);
         long end = writer.recordTurnResult("key-1", result(s.id(), "a.txt"));
+        writer.commit();
         // the process dies here: the writer is never closed, only the journal holds the turn
 
         KeyedTurn expected = new KeyedTurn("key-1", "hash-1", 2, start, EXPIRES.truncatedTo(ChronoUnit.MILLIS),
@@ -352,6 +361,7 @@ abstract class SessionStoreContract {
         Session s = keyedSession(first);
         SessionWriter writer = first.openWriter(s.id());
         long start = writer.appendKeyedPrompt(Message.userText("go"), NOW, "k", "h", EXPIRES);
+        writer.commit();
         KeyedTurn turn = open(StoreSettings.defaults()).keyedTurn(s.id(), "k", NOW).orElseThrow();
         assertFalse(turn.hasEnded());
         assertEquals(start, turn.startSeq());

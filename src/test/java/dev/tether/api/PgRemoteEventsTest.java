@@ -70,6 +70,7 @@ class PgRemoteEventsTest {
             long first = writer.appendEvent(event(new SessionEvent.TextComplete("from the other replica")));
             long last = writer.appendEvent(event(new SessionEvent.Done(
                     new SessionResult("ok", s.id(), TerminalReason.COMPLETED, 1, null, null))));
+            writer.commit(); // the durability point: one transaction, then the NOTIFYs
             SseClient.Frame a = follower.next();
             assertEquals("text_complete", a.event());
             assertEquals(Long.toString(first), a.id());
@@ -83,5 +84,14 @@ class PgRemoteEventsTest {
             assertEquals("2", replayed.id(), "only what came after Last-Event-ID, from the table");
             assertEquals("done", replayed.event());
         }
+    }
+
+    @Test
+    void readinessIncludesTheDatabaseAndMetricsThePool() {
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("Database connections health check"));
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("agroal_active_count"))
+                .body(org.hamcrest.Matchers.containsString("tether_store_operation_seconds_count{op=\"append\"}"));
     }
 }

@@ -88,8 +88,10 @@ class PgRemoteEventsTest {
 
     @Test
     void readinessIncludesTheDatabaseAndMetricsThePool() {
-        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("Database connections health check"));
+        // this profile configures no provider, so readiness as a whole is DOWN: look at the datasource's check
+        io.restassured.RestAssured.given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'Database connections health check' }.status",
+                        org.hamcrest.Matchers.equalTo("UP"));
         io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("agroal_active_count"))
                 .body(org.hamcrest.Matchers.containsString("tether_store_operation_seconds_count{op=\"append\"}"));

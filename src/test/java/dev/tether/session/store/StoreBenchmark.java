@@ -88,7 +88,7 @@ public final class StoreBenchmark {
         // No checkpoint while measuring: the number is the append itself (encode, write, fsync or commit, index).
         StoreSettings settings = StoreSettings.defaults().withSnapshotEvery(Integer.MAX_VALUE);
         SessionStore store = stores.open(dir, settings);
-        System.out.println("## Append (one fsynced journal record of ~250 bytes)");
+        System.out.println("## Append + commit (one durability point per record of ~250 bytes: fsync or transaction)");
         System.out.println();
         System.out.println("| history (messages) | snapshot before | mean µs | median µs | p99 µs |");
         System.out.println("|---:|---:|---:|---:|---:|");
@@ -122,7 +122,8 @@ public final class StoreBenchmark {
             Arrays.sort(nanos);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
             double median = nanos[appends / 2] / 1000.0;
-            System.out.printf("| %,d | %,d KiB | %.0f | %.0f | %.0f |%n", history, size / 1024, mean, median,
+            System.out.printf("| %,d | %s | %.0f | %.0f | %.0f |%n", history, size < 0 ? "(in the database)"
+                            : String.format("%,d KiB", size / 1024), mean, median,
                     nanos[Math.min(appends - 1, (int) (appends * 0.99))] / 1000.0);
             if (history == 10) {
                 mean10 = mean;

@@ -64,8 +64,22 @@ public interface TetherConfig {
         boolean publicMetrics();
     }
 
-    /** The file store. */
+    /** The session store: the embedded file store or PostgreSQL (spec §9). */
     interface Store {
+        /**
+         * Which store holds the sessions: {@code file} (under {@code data-dir}, one writer per volume) or
+         * {@code postgres} (the Quarkus datasource {@code quarkus.datasource.*}; several replicas serve every session).
+         * Only {@code postgres} activates the datasource and its Flyway migrations.
+         */
+        @WithDefault("file")
+        StoreKind kind();
+
+        /**
+         * With {@code kind=postgres}: a data dir whose file store is copied into PostgreSQL at start (sessions already
+         * there are skipped, so a restart resumes an interrupted copy).
+         */
+        Optional<String> importFrom();
+
         /** Journal records after which the snapshot is rewritten and the journal rolled. */
         @WithDefault("2000")
         int snapshotEvery();
@@ -261,5 +275,13 @@ public interface TetherConfig {
          * proxy; default: {@code /a2a} on the scheme and host the card was requested with.
          */
         Optional<String> url();
+    }
+
+    /** The kinds of session store ({@code tether.store.kind}). */
+    enum StoreKind {
+        /** Files under {@code tether.data-dir}. */
+        FILE,
+        /** PostgreSQL through the Quarkus datasource. */
+        POSTGRES
     }
 }

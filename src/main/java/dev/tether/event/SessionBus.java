@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,6 +67,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     /** Open {@link #groupWrites()} scopes; guarded by the emit lock. */
     private int grouping;
     private volatile boolean closed;
+    /** The highest sequence this bus recorded or relayed (under the emit lock). */
+    private long lastSeq;
 
     /**
      * @param replaySource where {@link #subscribe(long)} reads recorded durable events from
@@ -142,6 +145,9 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 }
             }
             metrics.emitted(event.type());
+            if (seq != null) {
+                lastSeq = Math.max(lastSeq, seq);
+            }
             BusEvent busEvent = new BusEvent(seq, event);
             if (awaitsFlush && afterRecorded == null) {
                 held.add(busEvent); // delivered at the durability point that makes it durable
@@ -220,6 +226,35 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 closed = true;
                 bus.endGrouping();
             }
+        }
+    }
+
+    /**
+     * Delivers the durable events another process (another replica holding the session's writer) recorded up to
+     * {@code announcedSeq}: read by {@code recordedAfter} from after the last sequence this bus delivered, so that a
+     * missed announcement leaves no gap and a late one no duplicate. Nothing is read while this process writes the
+     * session (its own events are emitted here) or nobody follows it.
+     */
+    public void relay(long announcedSeq, LongFunction<List<BusEvent>> recordedAfter) {
+        emitLock.lock();
+        try {
+            if (closed || sink != null || announcedSeq <= lastSeq) {
+                return;
+            }
+            if (subscribers.isEmpty()) {
+                lastSeq = announcedSeq; // a later subscriber follows from here (or replays by Last-Event-ID)
+                return;
+            }
+            long after = lastSeq > 0 ? lastSeq : announcedSeq - 1;
+            for (BusEvent e : recordedAfter.apply(after)) {
+                if (e.seq() != null && e.seq() > lastSeq) {
+                    lastSeq = e.seq();
+                    metrics.emitted(e.type());
+                    offer(e);
+                }
+            }
+        } finally {
+            emitLock.unlock();
         }
     }
 

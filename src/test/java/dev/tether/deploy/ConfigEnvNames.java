@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 final class ConfigEnvNames {
 
     /** Quarkus runtime keys the deployment files may set. */
-    static final Set<String> QUARKUS = Set.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT");
+    static final Set<String> QUARKUS = Set.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT", "QUARKUS_DATASOURCE_JDBC_URL",
+            "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
 
     private static final Pattern EXPANSION = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
 

@@ -38,6 +38,8 @@ class ConfigEnvNamesTest {
         }
         assertTrue(names.isKnown("TETHER_AGENT_INSTRUCTIONS_BUILD"), "map entry");
         assertTrue(names.isKnown("TETHER_PROVIDERS_OPENAI_HEADERS_HTTP_REFERER"), "map entry");
+        assertTrue(names.isKnown("TETHER_STORE_KIND"), "an enum key");
+        assertTrue(names.isKnown("QUARKUS_DATASOURCE_PASSWORD"), "the datasource keys the postgres overlay sets");
         assertFalse(names.exactNames().contains("TETHER_AUTH"), "a group is not a key");
         assertFalse(names.exactNames().contains("TETHER_PROVIDERS_OPENAI"), "a group is not a key");
     }
@@ -45,7 +47,7 @@ class ConfigEnvNamesTest {
     @Test
     void misspeltNamesAreRejected() {
         for (String misspelt : List.of("TETHER_DATA_DRI", "TETHER_DATADIR", "TETHER_AUTH_TOKENS", "TETHER_WORKSPACE",
-                "TETHER_STORE_KIND", // the PostgreSQL store does not exist yet
+                "TETHER_STORE_KINDS", "QUARKUS_DATASOURCE_URL",
                 "TETHER_AGENT_INSTRUCTIONS_", // a map without an entry name
                 "QUARKUS_HTTP_HOSTS", "OPENAI_APIKEY", "TETHER_OPENAI_API_KEY")) {
             assertFalse(names.isKnown(misspelt), misspelt);

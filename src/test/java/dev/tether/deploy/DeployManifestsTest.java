@@ -121,7 +121,7 @@ class DeployManifestsTest {
                         .forEach(name -> assertTrue(referenced.contains(name), dir + " does not use " + name));
             }
         }
-        assertEquals(4, kustomizations);
+        assertEquals(5, kustomizations);
         assertTrue(Files.isRegularFile(KUBERNETES.resolve("base/secret.example.yaml")));
     }
 
@@ -227,6 +227,29 @@ class DeployManifestsTest {
         JsonNode serviceDelete = MANIFESTS
                 .trees(Files.readString(KUBERNETES.resolve("overlays/sidecar/service-delete.yaml"))).get(0);
         assertEquals("delete", serviceDelete.path("$patch").asText());
+    }
+
+    @Test
+    void thePostgresOverlayRunsThreeReplicasOnTheDatabaseWithThePasswordFromTheSecret() throws IOException {
+        Path overlay = KUBERNETES.resolve("overlays/postgres");
+        Deployment deployment = (Deployment) PARSED.get(overlay.resolve("deployment-patch.yaml")).get(0);
+        assertEquals(3, deployment.getSpec().getReplicas());
+        assertEquals("RollingUpdate", deployment.getSpec().getStrategy().getType());
+        Container tether = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("tether", tether.getName());
+        assertEquals(List.of("postgres"), values(tether, "TETHER_STORE_KIND"));
+        assertTrue(values(tether, "QUARKUS_DATASOURCE_JDBC_URL").get(0).startsWith("jdbc:postgresql://"));
+        assertEquals(1, values(tether, "QUARKUS_DATASOURCE_USERNAME").size(), "the user comes from config");
+        EnvVar password = env(tether).stream().filter(e -> e.getName().equals("QUARKUS_DATASOURCE_PASSWORD"))
+                .findFirst().orElseThrow();
+        assertNull(password.getValue(), "never inline");
+        assertEquals("tether-secrets", password.getValueFrom().getSecretKeyRef().getName());
+        Volume data = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("data")).findFirst().orElseThrow();
+        assertNotNull(data.getEmptyDir(), "no shared data volume: the sessions live in the database");
+        JsonNode pvcDelete = MANIFESTS.trees(Files.readString(overlay.resolve("pvc-delete.yaml"))).get(0);
+        assertEquals("delete", pvcDelete.path("$patch").asText());
+        assertEquals("tether-data", pvcDelete.at("/metadata/name").asText());
     }
 
     @Test

@@ -15,9 +15,7 @@ import dev.tether.session.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.DefaultBean;
 import jakarta.annotation.PreDestroy;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,11 +92,11 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * Opens the store when the service starts, in the background: leftover temp files removed, index loaded and
-     * checked against the files. Start-up does not wait for it; the first write waits for the index to be loaded,
-     * the first listing for the check.
+     * Opens the store when the service starts ({@link SelectedStore} calls it when this is the selected store), in
+     * the background: leftover temp files removed, index loaded and checked against the files. Start-up does not
+     * wait for it; the first write waits for the index to be loaded, the first listing for the check.
      */
-    void openAtStartup(@Observes StartupEvent event) {
+    void openAtStartup() {
         background.execute(() -> {
             try {
                 listing.ensureScanned();
@@ -210,13 +208,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         if (n < 0) {
             throw new InvalidRequestException("tail must be 0 or more");
         }
-        Session s = load(id);
-        int dropM = Math.max(0, s.messages().size() - n);
-        int dropT = Math.max(0, s.toolUses().size() - n);
-        Session cut = new Session(s.id(), s.title(), s.createdAt(), s.updatedAt(), s.metadata(), s.agent(),
-                s.messages().subList(dropM, s.messages().size()), s.toolUses().subList(dropT, s.toolUses().size()),
-                s.usage());
-        return new SessionTail(cut, dropM, dropT);
+        return SessionTail.of(load(id), n);
     }
 
     @Override

@@ -77,6 +77,16 @@ final class SnapshotCodec {
         }
     }
 
+    /** Reads a snapshot held in memory (the PostgreSQL store's {@code snapshot} column); as {@link #read(Path, String, boolean)}. */
+    Snapshot read(byte[] json, String expectedId, boolean keepContent) throws IOException {
+        try (JsonParser p = mapper.createParser(json)) {
+            return parse(p, expectedId, keepContent);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new CorruptSessionException("Session " + expectedId + " is unreadable: its snapshot is not a valid "
+                    + "session document", e);
+        }
+    }
+
     private Snapshot parse(JsonParser p, String expectedId, boolean keepContent) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new CorruptSessionException("Session " + expectedId + " is unreadable: its snapshot is not a JSON object");

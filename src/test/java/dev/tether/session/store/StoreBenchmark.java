@@ -6,6 +6,10 @@ import dev.tether.session.Message;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
 import dev.tether.session.Usage;
+import dev.tether.testing.PostgresSchema;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,10 +23,13 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Store benchmark (not a test): append cost against history size, and listing 10,000 sessions. Real files, real
- * fsync, in a scratch directory under {@code target/}. Run with {@code bench/store.sh} (see docs/BENCHMARKS.md).
+ * Store benchmark (not a test): append cost against history size, load of a large session, and listing 10,000
+ * sessions. The file store on real files with real fsync in a scratch directory under {@code target/}; the
+ * PostgreSQL store on the test server ({@link PostgresSchema}, a schema of its own, dropped after) through an Agroal
+ * pool. Run with {@code bench/store.sh} (see docs/BENCHMARKS.md).
  *
- * <p>Arguments: {@code [appends-per-size (default 300)] [sessions-to-list (default 10000)]}.
+ * <p>Arguments: {@code [file|postgres (default file)] [appends-per-size (default 300)] [sessions-to-list (default
+ * 10000)]}. An append is measured with its commit: one durability point per record.
  */
 public final class StoreBenchmark {
 
@@ -32,25 +39,58 @@ public final class StoreBenchmark {
     private StoreBenchmark() {
     }
 
+    /** A store of the benchmarked kind on {@code dir} (file) or on the benchmark's schema (postgres). */
+    private interface Stores {
+        SessionStore open(Path dir, StoreSettings settings);
+    }
+
     public static void main(String[] args) throws Exception {
-        int appends = args.length > 0 ? Integer.parseInt(args[0]) : 300;
-        int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        List<String> rest = new ArrayList<>(List.of(args));
+        String kind = !rest.isEmpty() && rest.get(0).matches("file|postgres") ? rest.remove(0) : "file";
+        int appends = !rest.isEmpty() ? Integer.parseInt(rest.get(0)) : 300;
+        int sessions = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 10_000;
+        if (kind.equals("postgres")) {
+            postgres(appends, sessions);
+            return;
+        }
         Path root = Files.createDirectories(Path.of("target", "bench-store"));
         deleteTree(root);
         System.out.printf("# Store benchmark: %d appends per history size, %d sessions listed%n", appends, sessions);
         System.out.printf("java %s, %s %s, %d cpus, data in %s%n%n", System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
                 root.toAbsolutePath());
-        appendCost(root.resolve("append"), appends);
+        Stores files = (dir, settings) -> new FileSessionStore(dir, settings, new SimpleMeterRegistry());
+        appendCost(files, root.resolve("append"), appends);
         listing(root.resolve("list"), sessions);
         deleteTree(root);
     }
 
-    private static void appendCost(Path dir, int appends) {
-        // No checkpoint while measuring: the number is the append itself (encode, write, fsync, index update).
+    private static void postgres(int appends, int sessions) throws Exception {
+        PostgresSchema schema = PostgresSchema.create();
+        AgroalDataSource pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(p -> p.maxSize(8).connectionFactoryConfiguration(
+                        f -> f.jdbcUrl(schema.url()).principal(new NamePrincipal(PostgresSchema.USER)))));
+        try {
+            System.out.printf("# Store benchmark (PostgreSQL, %s): %d appends per history size, %d sessions listed%n",
+                    PostgresSchema.URL, appends, sessions);
+            System.out.printf("java %s, %s %s, %d cpus%n%n", System.getProperty("java.version"),
+                    System.getProperty("os.name"), System.getProperty("os.arch"),
+                    Runtime.getRuntime().availableProcessors());
+            Stores pg = (dir, settings) -> new PgSessionStore(pool, settings, new SimpleMeterRegistry(),
+                    dev.tether.config.Json.mapper());
+            appendCost(pg, null, appends);
+            genericListing(pg.open(null, StoreDefaults.settings()), sessions);
+        } finally {
+            pool.close();
+            schema.drop();
+        }
+    }
+
+    private static void appendCost(Stores stores, Path dir, int appends) {
+        // No checkpoint while measuring: the number is the append itself (encode, write, fsync or commit, index).
         StoreSettings settings = StoreDefaults.settings().withSnapshotEvery(Integer.MAX_VALUE);
-        FileSessionStore store = new FileSessionStore(dir, settings, new SimpleMeterRegistry());
-        System.out.println("## Append (one fsynced journal record of ~250 bytes)");
+        SessionStore store = stores.open(dir, settings);
+        System.out.println("## Append + commit (one durability point per record of ~250 bytes: fsync or transaction)");
         System.out.println();
         System.out.println("| history (messages) | snapshot before | mean µs | median µs | p99 µs |");
         System.out.println("|---:|---:|---:|---:|---:|");
@@ -66,16 +106,18 @@ public final class StoreBenchmark {
             }
             Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
             store.save(new Session(id, "bench", t0, t0, SessionMetadata.DEFAULT, null, messages, List.of(), Usage.ZERO));
-            long size = sizeOf(dir.resolve("sessions").resolve(id + ".json"));
+            long size = dir == null ? -1 : sizeOf(dir.resolve("sessions").resolve(id + ".json"));
             long[] nanos = new long[appends];
             try (SessionWriter w = store.openWriter(id)) {
                 for (int i = 0; i < 20; i++) { // warm-up
                     w.appendMessage(Message.userText(TEXT), Instant.now());
+                    w.commit();
                 }
                 for (int i = 0; i < appends; i++) {
                     Message m = Message.userText(TEXT + i);
                     long start = System.nanoTime();
                     w.appendMessage(m, Instant.now());
+                    w.commit();
                     nanos[i] = System.nanoTime() - start;
                 }
             }
@@ -87,7 +129,8 @@ public final class StoreBenchmark {
             Arrays.sort(nanos);
             double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
             double median = nanos[appends / 2] / 1000.0;
-            System.out.printf("| %,d | %,d KiB | %.0f | %.0f | %.0f |%n", history, size / 1024, mean, median,
+            System.out.printf("| %,d | %s | %.0f | %.0f | %.0f |%n", history, size < 0 ? "(in the database)"
+                            : String.format("%,d KiB", size / 1024), mean, median,
                     nanos[Math.min(appends - 1, (int) (appends * 0.99))] / 1000.0);
             if (history == 10) {
                 mean10 = mean;
@@ -98,11 +141,57 @@ public final class StoreBenchmark {
             }
         }
         System.out.printf("%nratio 10,000 / 10: mean %.2f, median %.2f%n%n", mean10k / mean10, median10k / median10);
-        store.close();
+        String large = "bench-10000";
+        store.load(large); // warm-up
+        long start = System.nanoTime();
+        int loaded = store.load(large).messages().size();
+        System.out.printf("load of a large session (%,d messages, after close: snapshot, journal empty): %.1f ms%n%n",
+                loaded, (System.nanoTime() - start) / 1e6);
+        if (store instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Listing through the {@link SessionStore} interface only (the PostgreSQL store). */
+    private static void genericListing(SessionStore store, int sessions) {
+        Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+        long start = System.nanoTime();
+        for (int i = 0; i < sessions; i++) {
+            store.create(Session.create("Session number " + i, null,
+                    SessionMetadata.DEFAULT.withDirectory("/work/project-" + (i % 50)), t0.plusMillis(i * 1000L)));
+        }
+        double createMs = (System.nanoTime() - start) / 1e6;
+        System.out.println("## Listing");
+        System.out.println();
+        System.out.printf("created %,d sessions in %.1f s (%.2f ms each: one committed transaction)%n%n",
+                sessions, createMs / 1000, createMs / sessions);
+        System.out.println("| operation | ms |");
+        System.out.println("|---|---:|");
+        timed("first page (100)", () -> store.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
+        timed("first page again (100)", () -> store.list(new ListQuery(Optional.empty(), 100, Optional.empty())));
+        timed("every session (listAll)", store::listAll);
+        timed("page of one directory (limit 100)",
+                () -> store.list(new ListQuery(Optional.of("/work/project-7"), 100, Optional.empty())));
+        int pageSize = Math.max(1, Math.min(ListQuery.MAX_LIMIT, sessions / 2));
+        SessionPage first = store.list(new ListQuery(Optional.empty(), pageSize, Optional.empty()));
+        timed("page after a cursor (limit " + pageSize + ")",
+                () -> store.list(new ListQuery(Optional.empty(), pageSize, Optional.ofNullable(first.nextCursor()))));
+        timed("count", store::count);
+        System.out.println();
+    }
+
+    private static void timed(String what, Runnable op) {
+        long start = System.nanoTime();
+        op.run();
+        System.out.printf("| %s | %.1f |%n", what, (System.nanoTime() - start) / 1e6);
     }
 
     /** Loading a whole session (snapshot + journal replay) from the files, as a new process would. */
-    private static void loadCost(FileSessionStore store, String id) {
+    private static void loadCost(SessionStore store, String id) {
         List<Double> loads = new ArrayList<>();
         int messages = 0;
         for (int i = 0; i < 20; i++) {

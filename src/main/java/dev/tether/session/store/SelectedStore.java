@@ -1,0 +1,55 @@
+package dev.tether.session.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.config.TetherConfig;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+
+/**
+ * Picks the {@link SessionStore} of {@code tether.store.kind} at run time: the {@link FileSessionStore} bean, or a
+ * {@link PgSessionStore} on the Quarkus datasource. The datasource is looked up only for {@code postgres}: with the
+ * file store it is inactive ({@code config/StoreKindActivation}) and nothing connects to a database.
+ */
+@ApplicationScoped
+public class SelectedStore {
+
+    private final TetherConfig config;
+    private final Instance<FileSessionStore> fileStore;
+    private final Instance<AgroalDataSource> dataSource;
+    private final Instance<StoreImport> importer;
+    private final MeterRegistry registry;
+    private final ObjectMapper json;
+
+    public SelectedStore(TetherConfig config, Instance<FileSessionStore> fileStore, Instance<AgroalDataSource> dataSource,
+                         Instance<StoreImport> importer, MeterRegistry registry, ObjectMapper json) {
+        this.config = config;
+        this.fileStore = fileStore;
+        this.dataSource = dataSource;
+        this.importer = importer;
+        this.registry = registry;
+        this.json = json;
+    }
+
+    /** The store every capability uses. */
+    @Produces
+    @ApplicationScoped
+    SessionStore sessionStore() {
+        return switch (config.store().kind()) {
+            case FILE -> fileStore.get();
+            case POSTGRES -> new PgSessionStore(dataSource.get(), StoreSettings.from(config.store()), registry, json);
+        };
+    }
+
+    /** Opens the store at start (file: housekeeping; postgres: the import of {@code tether.store.import-from}). */
+    void openAtStartup(@Observes StartupEvent event, SessionStore store) {
+        switch (config.store().kind()) {
+            case FILE -> fileStore.get().openAtStartup();
+            case POSTGRES -> config.store().importFrom().ifPresent(dir -> importer.get().run(dir, store));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tether.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.FakeLlmServer;
+import dev.tether.testing.PackagedApp;
+import dev.tether.testing.PostgresSchema;
+import dev.tether.testing.Reply;
+import dev.tether.testing.RoutedLlm;
+import dev.tether.testing.SseClient;
+import dev.tether.testing.SseClient.Frame;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas of the packaged application (child JVMs on free ports) on one PostgreSQL schema: a session created on
+ * A is prompted on B while a client follows it on A, which sees B's turn live; B is SIGKILLed while the model stalls
+ * mid-stream; the session still loads on A, B's writer lock died with its connection, and a new prompt on A completes.
+ */
+class TwoReplicaIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void aTurnOnOneReplicaIsFollowedOnTheOtherAndItsCrashFreesTheSession() throws Exception {
+        PostgresSchema schema = PostgresSchema.create();
+        Path base = Files.createDirectories(Path.of("target").toAbsolutePath());
+        Path root = Files.createTempDirectory(base, "it-replicas-").toRealPath();
+        Path workspace = Files.createDirectory(root.resolve("ws"));
+        Files.writeString(workspace.resolve("a.txt"), "hello\n");
+        String[] postgres = {"-Dtether.store.kind=postgres", "-Dquarkus.datasource.jdbc.url=" + schema.url(),
+                "-Dquarkus.datasource.username=" + PostgresSchema.USER};
+        try (FakeLlmServer llm = FakeLlmServer.start()) {
+            RoutedLlm routed = new RoutedLlm(llm);
+            routed.script(RoutedLlm.Kind.LOOP, Reply.text("Reading.").toolCall("call_r", "read", "{\"path\":\"a.txt\"}"),
+                    // the second step stalls mid-stream: replica B is killed there
+                    Reply.text("It", " says", " hello", " and", " more").stallAfter(2),
+                    Reply.text("Done on A."));
+            try (PackagedApp a = PackagedApp.start(Files.createDirectory(root.resolve("data-a")), workspace, llm,
+                    root.resolve("a.log"), postgres);
+                 PackagedApp b = PackagedApp.start(Files.createDirectory(root.resolve("data-b")), workspace, llm,
+                         root.resolve("b.log"), postgres)) {
+                String id = createSession(a, workspace);
+                assertEquals(200, get(b, "/api/sessions/" + id).statusCode(), "B serves the session A created");
+
+                List<Frame> seenOnA = new ArrayList<>();
+                try (SseClient followA = SseClient.get(a.uri("/api/sessions/" + id + "/events"), Map.of(), null)
+                        .awaitFollowing();
+                     SseClient promptB = SseClient.post(b.uri("/api/sessions/" + id + "/prompt"),
+                             JSON.createObjectNode().put("message", "What does a.txt say?").toString())) {
+                    for (; ; ) { // B's turn, as A shows it: durable events relayed through the database
+                        Frame f = followA.next();
+                        seenOnA.add(f);
+                        if (f.event().equals("tool_call_complete")) {
+                            break;
+                        }
+                    }
+                    assertTrue(llm.awaitStalled(Duration.ofSeconds(60)), "B's second step reached the model");
+                    assertEquals(409, prompt(a, id, "Me too").statusCode(), "B holds the session's writer");
+                    assertEquals(137, b.kill(), "SIGKILL mid-turn");
+                }
+                assertTrue(seenOnA.stream().anyMatch(f -> f.event().equals("tool_call_start")));
+                assertTrue(seenOnA.stream().allMatch(f -> f.id() != null && !f.id().isEmpty()),
+                        "A sees B's durable events with their ids");
+
+                HttpResponse<String> after = prompt(a, id, "And now?");
+                assertEquals(200, after.statusCode(), after.body());
+                JsonNode result = JSON.readTree(after.body());
+                assertEquals("completed", result.get("terminal_reason").asText(), result.toString());
+                assertEquals("Done on A.", result.get("text").asText());
+                JsonNode session = JSON.readTree(get(a, "/api/sessions/" + id).body());
+                List<String> texts = new ArrayList<>();
+                session.get("messages").forEach(m -> texts.add(m.toString()));
+                assertTrue(texts.get(0).contains("What does a.txt say?"), "B's committed prompt is kept");
+                assertTrue(texts.get(texts.size() - 1).contains("Done on A."), texts.toString());
+            }
+        } finally {
+            schema.drop();
+        }
+    }
+
+    private static String createSession(PackagedApp app, Path workspace) throws Exception {
+        String body = JSON.createObjectNode().put("directory", workspace.toString()).put("title", "replicas")
+                .toString();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    private static HttpResponse<String> prompt(PackagedApp app, String id, String message) throws Exception {
+        String body = JSON.createObjectNode().put("message", message).toString();
+        return HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions/" + id + "/prompt"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(PackagedApp app, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(app.uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

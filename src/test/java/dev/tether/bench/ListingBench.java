@@ -1,12 +1,11 @@
 package dev.tether.bench;
 
-import dev.tether.testing.StoreDefaults;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
 import dev.tether.session.store.FileSessionStore;
 import dev.tether.session.store.StoreSettings;
+import dev.tether.testing.StoreDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

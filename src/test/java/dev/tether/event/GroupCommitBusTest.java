@@ -1,12 +1,11 @@
 package dev.tether.event;
 
-import dev.tether.testing.ConfigDefaults;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.session.SessionResult;
 import dev.tether.session.TerminalReason;
+import dev.tether.testing.ConfigDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -62,11 +62,22 @@ class FileSessionStoreTest extends SessionStoreContract {
         return store(dataDir, settings);
     }
 
-    /** A directory where the journal would be created: the first append cannot open it. */
+    /**
+     * A directory in place of the journal (created empty with the session, opened by the writer at its first
+     * commit): the commit cannot open it. Closing puts the original journal back.
+     */
     @Override
     AutoCloseable breakAppends(String id) throws Exception {
-        Path journal = Files.createDirectory(sessions().resolve(id + ".journal.jsonl"));
-        return () -> Files.delete(journal);
+        Path journal = sessions().resolve(id + ".journal.jsonl");
+        byte[] before = Files.exists(journal) ? Files.readAllBytes(journal) : null;
+        Files.deleteIfExists(journal);
+        Files.createDirectory(journal);
+        return () -> {
+            Files.delete(journal);
+            if (before != null) {
+                Files.write(journal, before);
+            }
+        };
     }
 
     private Path sessions() {

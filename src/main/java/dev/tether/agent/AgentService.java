@@ -2,6 +2,7 @@ package dev.tether.agent;
 
 import dev.tether.event.BusEvent;
 import dev.tether.event.SessionBus;
+import dev.tether.event.SinkAttachment;
 import dev.tether.event.SessionBuses;
 import dev.tether.event.journal.JournalSinks;
 import dev.tether.provider.ModelResolver;
@@ -129,7 +130,7 @@ public class AgentService {
         active.incrementAndGet();
         SessionWriter writer = store.openWriter(bus.sessionId());
         TurnRelease release = new TurnRelease(bus.sessionId(), writer, turn, admission);
-        try (SessionBus.Attachment sink = release.holdSink(bus.attachSink(sinks.bindTo(writer)))) {
+        try (SinkAttachment sink = release.holdSink(bus.attachSink(sinks.bindTo(writer)))) {
             Session session = writer.current();
             // a queued turn re-resolves the session's model: the previous turn may have changed it
             ResolvedModel model = checked.modelOverride() != null ? checked.model()

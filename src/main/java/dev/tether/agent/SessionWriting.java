@@ -1,6 +1,7 @@
 package dev.tether.agent;
 
 import dev.tether.event.SessionBus;
+import dev.tether.event.SinkAttachment;
 import dev.tether.event.SessionBuses;
 import dev.tether.event.journal.JournalSinks;
 import dev.tether.session.Cancellation;
@@ -50,7 +51,7 @@ public class SessionWriting {
         try (TurnRegistry.Turn slot = turns.begin(sessionId, false);
              SessionWriter writer = store.openWriter(sessionId)) {
             SessionBus bus = buses.bus(sessionId);
-            try (SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
+            try (SinkAttachment sink = bus.attachSink(sinks.bindTo(writer))) {
                 return work.apply(writer, bus, slot.cancellation());
             }
         }

@@ -2,6 +2,7 @@ package dev.tether.agent;
 
 import dev.tether.event.EventEmitter;
 import dev.tether.event.SessionBus;
+import dev.tether.event.WriteGrouping;
 import dev.tether.event.SessionEvent;
 import dev.tether.session.Usage;
 
@@ -47,7 +48,7 @@ final class TurnEmitter implements EventEmitter {
     }
 
     /** Opens the turn's group-commit scope on the bus ({@link SessionBus#groupWrites()}). */
-    SessionBus.Grouping groupWrites() {
+    WriteGrouping groupWrites() {
         return bus.groupWrites();
     }
 

@@ -1,6 +1,7 @@
 package dev.tether.agent;
 
 import dev.tether.event.SessionBus;
+import dev.tether.event.SinkAttachment;
 import dev.tether.session.store.SessionWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -20,7 +21,7 @@ final class TurnRelease implements Runnable {
     private final TurnRegistry.Turn slot;
     private final TurnThreads.Admission admission;
     private final AtomicBoolean released = new AtomicBoolean();
-    private volatile SessionBus.Attachment sink;
+    private volatile SinkAttachment sink;
 
     TurnRelease(String sessionId, SessionWriter writer, TurnRegistry.Turn slot, TurnThreads.Admission admission) {
         this.sessionId = sessionId;
@@ -30,7 +31,7 @@ final class TurnRelease implements Runnable {
     }
 
     /** The journal sink bound to the writer; detached first on release. Returns it. */
-    SessionBus.Attachment holdSink(SessionBus.Attachment attachment) {
+    SinkAttachment holdSink(SinkAttachment attachment) {
         this.sink = attachment;
         return attachment;
     }
@@ -41,7 +42,7 @@ final class TurnRelease implements Runnable {
             return;
         }
         try {
-            SessionBus.Attachment s = sink;
+            SinkAttachment s = sink;
             if (s != null) {
                 s.close();
             }

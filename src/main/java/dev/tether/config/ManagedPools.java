@@ -30,11 +30,23 @@ public final class ManagedPools {
      * saturated by turns, and needs a scheduler (a {@link ManagedExecutor} has none).
      */
     public static ScheduledExecutorService storeThread() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tether-store");
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newSingleThreadScheduledExecutor(r -> daemon("tether-store", r));
+    }
+
+    /**
+     * Starts a named daemon thread for a loop that blocks on one connection for the life of the service (the
+     * PostgreSQL store's {@code LISTEN} loop, {@code tether-pg-events}): it would pin a worker-pool thread forever.
+     */
+    public static Thread startDaemon(String name, Runnable loop) {
+        Thread t = daemon(name, loop);
+        t.start();
+        return t;
+    }
+
+    private static Thread daemon(String name, Runnable task) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
     }
 
     /** A view running at most {@code maxAsync} tasks at once; further tasks wait in its queue, in order. */

@@ -1,12 +1,8 @@
 package dev.tether.event;
 
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,7 +35,7 @@ import org.jboss.logging.Logger;
  * <p>Wiring a turn: whoever opens the session's writer attaches a sink bound to it for as long as it is open:
  * <pre>{@code
  * try (SessionWriter writer = store.openWriter(id);
- *      SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
+ *      SinkAttachment sink = bus.attachSink(sinks.bindTo(writer))) {
  *     loop.run(..., bus);
  * }
  * }</pre>
@@ -53,19 +49,12 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     private final ReplaySource replaySource;
     private final Executor executor;
     private final BusMetrics metrics;
-    private final DrainStarter drains;
     private final ReentrantLock emitLock = new ReentrantLock();
-    private final Set<SubscriberBuffer> subscribers = ConcurrentHashMap.newKeySet();
-    private final Multi<BusEvent> broadcast;
-    /** Feeds the broadcast; set when the first subscriber connects it. Guarded by the emit lock. */
-    private MultiEmitter<? super BusEvent> source;
-    /** Drains of the subscribers the current emit woke. Guarded by the emit lock. */
-    private final List<Runnable> woken = new ArrayList<>();
+    /** The subscribers; used under the emit lock. */
+    private final Fanout fanout;
     private volatile DurableSink sink;
-    /** Durable events written to a sink that groups writes, waiting for its flush before delivery (in order). */
-    private final List<BusEvent> held = new ArrayList<>();
-    /** Open {@link #groupWrites()} scopes; guarded by the emit lock. */
-    private int grouping;
+    /** Durable events waiting for the flush of their durability point (group commit). */
+    private final HeldEvents held;
     private volatile boolean closed;
     /** The highest sequence this bus recorded or relayed (under the emit lock). */
     private long lastSeq;
@@ -82,9 +71,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         this.replaySource = Objects.requireNonNull(replaySource);
         this.executor = Objects.requireNonNull(executor);
         this.metrics = Objects.requireNonNull(metrics);
-        this.drains = new DrainStarter(executor);
-        this.broadcast = Multi.createFrom().<BusEvent>emitter(emitter -> source = emitter)
-                .broadcast().toAllSubscribers();
+        this.fanout = new Fanout(executor, metrics);
+        this.held = new HeldEvents(sessionId, metrics);
     }
 
     public String sessionId() {
@@ -133,8 +121,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
                 }
                 try {
                     seq = s.write(event);
-                    awaitsFlush = s.groupsWrites() && grouping > 0;
-                    if (s.groupsWrites() && grouping == 0) {
+                    awaitsFlush = s.groupsWrites() && held.grouping();
+                    if (s.groupsWrites() && !held.grouping()) {
                         s.flush(); // no durability points are being marked: each event is its own
                     }
                 } catch (RuntimeException e) {
@@ -191,43 +179,26 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
      * Opens a scope in which durable events of a sink that groups writes wait for a durability point ({@link #flush()}
      * and the others above) instead of being flushed one by one; closing it flushes. A turn runs inside one.
      */
-    public Grouping groupWrites() {
+    public WriteGrouping groupWrites() {
         emitLock.lock();
         try {
-            grouping++;
+            held.openScope();
         } finally {
             emitLock.unlock();
         }
-        return new Grouping(this);
+        return new WriteGrouping(this);
     }
 
-    private void endGrouping() {
+    void endGrouping() {
         emitLock.lock();
         try {
-            grouping--;
+            held.closeScope();
             flushHeld(true);
         } finally {
             emitLock.unlock();
         }
     }
 
-    /** A {@link #groupWrites()} scope; closing it (once) flushes what is held. */
-    public static final class Grouping implements AutoCloseable {
-        private final SessionBus bus;
-        private boolean closed;
-
-        private Grouping(SessionBus bus) {
-            this.bus = bus;
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                bus.endGrouping();
-            }
-        }
-    }
 
     /**
      * Delivers the durable events another process (another replica holding the session's writer) recorded up to
@@ -241,7 +212,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             if (closed || sink != null || announcedSeq <= lastSeq) {
                 return;
             }
-            if (subscribers.isEmpty()) {
+            if (fanout.count() == 0) {
                 lastSeq = announcedSeq; // a later subscriber follows from here (or replays by Last-Event-ID)
                 return;
             }
@@ -260,44 +231,18 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /** Under the emit lock: flushes the sink when events wait for it, and delivers them when {@code deliver}. */
     private void flushHeld(boolean deliver) {
-        if (held.isEmpty()) {
-            return;
-        }
-        DurableSink s = sink;
-        try {
-            if (s != null) {
-                s.flush();
-            }
-        } catch (RuntimeException e) {
-            for (BusEvent ignored : held) {
-                metrics.sinkFailure();
-            }
-            LOG.warnf(e, "%d durable event(s) of session %s could not be recorded; delivering them anyway",
-                    held.size(), sessionId);
-        }
+        held.flush(sink);
         if (deliver) {
             deliverHeld();
         }
     }
 
     private void deliverHeld() {
-        for (BusEvent e : held) {
-            broadcast(e);
-        }
-        held.clear();
-        startWokenDrains();
+        fanout.offer(held.take());
     }
 
     private void offer(BusEvent busEvent) {
-        broadcast(busEvent);
-        startWokenDrains();
-    }
-
-    /** Under the emit lock: into every subscriber's buffer (their drains start once the emit has offered all). */
-    private void broadcast(BusEvent busEvent) {
-        if (source != null) {
-            source.emit(busEvent);
-        }
+        fanout.offer(List.of(busEvent));
     }
 
     private void runQuietly(Runnable afterRecorded, SessionEvent event) {
@@ -316,7 +261,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
      *
      * @throws IllegalStateException a sink is already attached
      */
-    public Attachment attachSink(DurableSink newSink) {
+    public SinkAttachment attachSink(DurableSink newSink) {
         Objects.requireNonNull(newSink, "sink");
         emitLock.lock();
         try {
@@ -327,7 +272,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         } finally {
             emitLock.unlock();
         }
-        return new Attachment(this, newSink);
+        return new SinkAttachment(this, newSink);
     }
 
     /** Whether durable events can be emitted now. */
@@ -335,7 +280,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         return sink != null;
     }
 
-    private void detach(DurableSink attached) {
+    void detach(DurableSink attached) {
         emitLock.lock();
         try {
             if (sink == attached) {
@@ -370,8 +315,8 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
     }
 
     private Multi<BusEvent> register(Long afterSeq) {
-        SubscriberBuffer subscriber = new SubscriberBuffer(this, settings, executor, drains, metrics, replaySource,
-                afterSeq);
+        SubscriberBuffer subscriber = new SubscriberBuffer(this, settings, executor, fanout.drains(), metrics,
+                replaySource, afterSeq);
         // under the emit lock: a subscriber sees exactly the events emitted after it registered, never one whose
         // delivery was under way (see emit(event, afterRecorded))
         emitLock.lock();
@@ -379,9 +324,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             if (closed) {
                 subscriber.onCompletion();
             } else {
-                subscribers.add(subscriber);
-                metrics.subscriberAdded();
-                broadcast.subscribe().withSubscriber(subscriber);
+                fanout.join(subscriber);
             }
         } finally {
             emitLock.unlock();
@@ -395,10 +338,9 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
      * broadcast on the executor.
      */
     void unregister(SubscriberBuffer subscriber) {
-        if (!subscribers.remove(subscriber)) {
+        if (!fanout.remove(subscriber)) {
             return;
         }
-        metrics.subscriberRemoved();
         if (emitLock.tryLock()) {
             try {
                 subscriber.leaveBroadcast();
@@ -416,14 +358,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /** During an emit: {@code drain} is to run on the executor once the event is in every buffer. */
     void woke(Runnable drain) {
-        woken.add(drain);
-    }
-
-    private void startWokenDrains() {
-        if (!woken.isEmpty()) {
-            drains.start(List.copyOf(woken));
-            woken.clear();
-        }
+        fanout.woke(drain);
     }
 
     /** Runs {@code action} while no event is being emitted. */
@@ -438,7 +373,7 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /** Number of current subscribers. */
     public int subscriberCount() {
-        return subscribers.size();
+        return fanout.count();
     }
 
     public boolean isClosed() {
@@ -456,32 +391,9 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
             flushHeld(true);
             closed = true;
             sink = null;
-            for (SubscriberBuffer subscriber : subscribers) {
-                if (subscribers.remove(subscriber)) {
-                    metrics.subscriberRemoved();
-                }
-            }
-            if (source != null) {
-                source.complete();
-            }
+            fanout.complete();
         } finally {
             emitLock.unlock();
-        }
-    }
-
-    /** A sink attached to a bus; closing detaches it (once; a later attachment is not affected). */
-    public static final class Attachment implements AutoCloseable {
-        private final SessionBus bus;
-        private final DurableSink sink;
-
-        private Attachment(SessionBus bus, DurableSink sink) {
-            this.bus = bus;
-            this.sink = sink;
-        }
-
-        @Override
-        public void close() {
-            bus.detach(sink);
         }
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.config.TetherConfig;
 import dev.tether.event.SessionBus;
+import dev.tether.event.SinkAttachment;
 import dev.tether.event.SessionBuses;
 import dev.tether.event.SessionEvent;
 import dev.tether.provider.ModelResolver;
@@ -268,7 +269,7 @@ class TurnScenariosTest {
         CompletableFuture<List<SessionEvent>> events = BusEvents.untilTerminal(bus.subscribe())
                 .map(BusEvent::event).collect().asList().subscribeAsCompletionStage().toCompletableFuture();
         try (SessionWriter writer = store.openWriter(id);
-             SessionBus.Attachment sink = bus.attachSink(sinks.bindTo(writer))) {
+             SinkAttachment sink = bus.attachSink(sinks.bindTo(writer))) {
             ResolvedModel model = models.resolve(writer.current().metadata().model());
             TurnRunner.PreparedPrompt prompt = new TurnRunner.PreparedPrompt(Message.userText(message), model, null,
                     config.agent().maxSteps(), writer.current().usage(), model.provider().streamIdleTimeout(),

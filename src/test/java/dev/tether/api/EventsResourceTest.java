@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.event.SessionBus;
+import dev.tether.event.SinkAttachment;
 import dev.tether.event.SessionBuses;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
@@ -89,7 +90,7 @@ class EventsResourceTest {
         try (SseClient reader = follow(id, Map.of(), "", null).awaitFollowing()) {
             List<Long> seqs = new ArrayList<>();
             try (SessionWriter writer = store.openWriter(id);
-                 SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+                 SinkAttachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
                 for (SessionEvent e : events) {
                     seqs.add(bus.emitAndGetSeq(e));
                 }
@@ -119,7 +120,7 @@ class EventsResourceTest {
         String id = newSession();
         SessionBus bus = buses.bus(id);
         try (SessionWriter writer = store.openWriter(id);
-             SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+             SinkAttachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
             String lastSeen;
             try (SseClient first = follow(id, Map.of(), "", null).awaitFollowing()) {
                 bus.emit(new SessionEvent.TextComplete("one"));
@@ -186,7 +187,7 @@ class EventsResourceTest {
         String big = "x".repeat(8 * 1024); // 2000 × 8 KiB: far beyond socket buffers
         try (SseClient slow = follow(id, Map.of(), "", pace).awaitFollowing();
              SessionWriter writer = store.openWriter(id);
-             SessionBus.Attachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
+             SinkAttachment sink = bus.attachSink(new JournalSink(writer, mapper))) {
             List<Long> durableSeqs = new ArrayList<>();
             for (int d = 0; d < 20; d++) {
                 for (int c = 0; c < 100; c++) {

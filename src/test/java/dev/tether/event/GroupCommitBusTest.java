@@ -79,10 +79,10 @@ class GroupCommitBusTest {
     private final SessionBus bus = new SessionBus("s1", BusSettings.from(ConfigDefaults.tether().events()), ReplaySource.NONE, pool,
             new BusMetrics(registry));
     private final StagingSink sink = new StagingSink();
-    private final SessionBus.Attachment attachment = bus.attachSink(sink);
+    private final SinkAttachment attachment = bus.attachSink(sink);
     private final Follower follower = new Follower(bus, sink);
     /** The scope a turn runs in; tests that need the other mode close it first. */
-    private final SessionBus.Grouping turn = bus.groupWrites();
+    private final WriteGrouping turn = bus.groupWrites();
 
     @Test
     void durableEventsWaitForTheFlushOfTheirDurabilityPointAndOneFlushCoversThemAll() {

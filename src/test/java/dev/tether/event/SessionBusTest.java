@@ -104,7 +104,7 @@ class SessionBusTest {
         AssertSubscriber<BusEvent> s = bus.subscribe().subscribe().withSubscriber(AssertSubscriber.create(10));
         bus.emit(chunk(1));
         assertThrows(NoDurableSinkException.class, () -> bus.emit(durable(1)));
-        SessionBus.Attachment attachment = bus.attachSink(new NoopSink());
+        SinkAttachment attachment = bus.attachSink(new NoopSink());
         assertThrows(IllegalStateException.class, () -> bus.attachSink(new NoopSink()), "one sink at a time");
         bus.emit(durable(2));
         attachment.close();

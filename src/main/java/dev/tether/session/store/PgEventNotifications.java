@@ -1,5 +1,6 @@
 package dev.tether.session.store;
 
+import dev.tether.config.ManagedPools;
 import dev.tether.config.TetherConfig;
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.PreDestroy;
@@ -49,9 +50,7 @@ public class PgEventNotifications {
             return;
         }
         AgroalDataSource ds = dataSource.get();
-        thread = new Thread(() -> listen(ds, follower), "tether-pg-events");
-        thread.setDaemon(true);
-        thread.start();
+        thread = ManagedPools.startDaemon("tether-pg-events", () -> listen(ds, follower));
     }
 
     private void listen(AgroalDataSource ds, Follower follower) {

@@ -11,6 +11,7 @@ import dev.tether.event.BusEvents;
 import dev.tether.event.BusMetrics;
 import dev.tether.event.BusSettings;
 import dev.tether.event.SessionBus;
+import dev.tether.event.SinkAttachment;
 import dev.tether.event.SessionBuses;
 import dev.tether.event.SessionEvent;
 import dev.tether.event.TokenSource;
@@ -81,7 +82,7 @@ class JournalReplayTest {
             AssertSubscriber<BusEvent> live = busA.subscribe().subscribe()
                     .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
             try (SessionWriter writer = storeA.openWriter(id);
-                 SessionBus.Attachment sink = busA.attachSink(new JournalSink(writer, mapper))) {
+                 SinkAttachment sink = busA.attachSink(new JournalSink(writer, mapper))) {
                 busA.emit(new SessionEvent.Thinking());
                 for (SessionEvent e : durable) {
                     busA.emit(e);
@@ -112,7 +113,7 @@ class JournalReplayTest {
             AssertSubscriber<BusEvent> following = busB.subscribe(seqs.get(5)).subscribe()
                     .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
             try (SessionWriter writer = storeB.openWriter(id);
-                 SessionBus.Attachment sink = busB.attachSink(new JournalSink(writer, mapper))) {
+                 SinkAttachment sink = busB.attachSink(new JournalSink(writer, mapper))) {
                 busB.emit(new SessionEvent.TextComplete("second turn"));
                 busB.emit(done());
             }

@@ -1,15 +1,11 @@
 package dev.tether.session.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tether.testing.StoreDefaults;
 import dev.tether.config.Json;
-import dev.tether.session.Cancellation;
 import dev.tether.session.Message;
 import dev.tether.session.SessionBusyException;
 import dev.tether.session.StoreException;
@@ -20,11 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +28,7 @@ import org.postgresql.PGNotification;
  * only it has (the advisory lock dies with its connection, events are announced by NOTIFY, a file store moves in).
  * Each {@link #open} is another replica on the same database.
  */
-class PgSessionStoreTest extends SessionStoreContract {
+class PgSessionStoreTest extends SessionStoreContract implements QueuedWriterContract {
 
     private static PostgresSchema schema;
 
@@ -61,6 +52,11 @@ class PgSessionStoreTest extends SessionStoreContract {
     @Override
     SessionStore open(StoreSettings settings) {
         return new PgSessionStore(schema.dataSource(), settings, new SimpleMeterRegistry(), Json.mapper());
+    }
+
+    @Override
+    public SessionStore replica() {
+        return store();
     }
 
     /** A trigger refusing the update of the session row: the commit's journal rows, inserted before, must go too. */
@@ -98,50 +94,6 @@ class PgSessionStoreTest extends SessionStoreContract {
         }
         assertEquals(java.util.List.of("before the crash", "on the survivor"), texts(replicaB.load("s1")));
         dying.close(); // nothing left to release; must not throw
-    }
-
-    @Test
-    void aQueuedWriterOnAnotherReplicaGetsTheSessionOnceItsWriterCloses() throws Exception {
-        SessionStore replicaA = store();
-        replicaA.create(session("s1", null, T0));
-        SessionStore replicaB = store();
-        SessionWriter first = replicaA.openWriter("s1");
-        CountDownLatch attempts = new CountDownLatch(3); // refused twice, then trying again
-        CompletableFuture<SessionWriter> queued = CompletableFuture.supplyAsync(() -> WriterWait.await("s1", () -> {
-            attempts.countDown();
-            return replicaB.openWriter("s1");
-        }, Duration.ofMinutes(1), new Cancellation()));
-        assertTrue(attempts.await(30, TimeUnit.SECONDS), "B retried while A held the writer");
-        assertFalse(queued.isDone(), "B waits while A holds the writer");
-        first.appendMessage(Message.userText("written by A"), T0.plusSeconds(1));
-        first.close();
-        try (SessionWriter second = queued.get(30, TimeUnit.SECONDS)) {
-            assertEquals(java.util.List.of("written by A"), texts(second.current()), "B reads after taking the lock");
-            second.appendMessage(Message.userText("then by B"), T0.plusSeconds(2));
-        }
-        assertEquals(java.util.List.of("written by A", "then by B"), texts(replicaA.load("s1")));
-    }
-
-    @Test
-    void aQueuedWriterGivesUpWhenCancelledOrWhenItsBoundPasses() throws Exception {
-        SessionStore replicaA = store();
-        replicaA.create(session("s1", null, T0));
-        SessionStore replicaB = store();
-        try (SessionWriter held = replicaA.openWriter("s1")) {
-            assertThrows(SessionBusyException.class,
-                    () -> replicaB.awaitWriter("s1", Duration.ofMillis(50), new Cancellation()), "bound passed");
-            Cancellation cancellation = new Cancellation();
-            CountDownLatch retried = new CountDownLatch(2);
-            CompletableFuture<SessionWriter> queued = CompletableFuture.supplyAsync(() -> WriterWait.await("s1", () -> {
-                retried.countDown();
-                return replicaB.openWriter("s1");
-            }, Duration.ofMinutes(1), cancellation));
-            assertTrue(retried.await(30, TimeUnit.SECONDS));
-            cancellation.cancel();
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> queued.get(30, TimeUnit.SECONDS));
-            assertInstanceOf(Cancellation.CancelledException.class, failed.getCause());
-            assertEquals(1, held.appendMessage(Message.userText("A still writes"), T0.plusSeconds(1)));
-        }
     }
 
     @Test

@@ -83,8 +83,9 @@ public class AgentService {
             threads.start(admission -> {
                 SessionResult outcome;
                 try (TurnRegistry.Turn turn = slot != null ? slot : turns.begin(sessionId, true)) {
+                    SessionBus bus = buses.bus(sessionId);
                     SessionWriter writer = queue ? awaitWriter(sessionId, turn) : store.openWriter(sessionId);
-                    outcome = runTurn(buses.bus(sessionId), writer, checked, turn, admission, key, beforeTurn);
+                    outcome = runTurn(bus, writer, checked, turn, admission, key, beforeTurn);
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
                     return;

@@ -7,6 +7,7 @@ import dev.tether.event.SessionBuses;
 import dev.tether.event.journal.JournalSinks;
 import dev.tether.provider.ModelResolver;
 import dev.tether.provider.ResolvedModel;
+import dev.tether.session.Cancellation;
 import dev.tether.session.Session;
 import dev.tether.session.SessionBusyException;
 import dev.tether.session.SessionResult;
@@ -83,12 +84,9 @@ public class AgentService {
             threads.start(admission -> {
                 SessionResult outcome;
                 try (TurnRegistry.Turn turn = slot != null ? slot : turns.begin(sessionId, true)) {
-                    if (slot == null) {
-                        preconditions.requireConfined(store.load(sessionId));
-                    }
                     SessionBus bus = buses.bus(sessionId);
-                    beforeTurn.accept(bus);
-                    outcome = runTurn(bus, checked, turn, admission, key);
+                    SessionWriter writer = queue ? awaitWriter(sessionId, turn) : store.openWriter(sessionId);
+                    outcome = runTurn(bus, writer, checked, turn, admission, key, beforeTurn);
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
                     return;
@@ -125,12 +123,40 @@ public class AgentService {
         return resumeAfter == null ? bus.subscribe() : bus.subscribe(resumeAfter);
     }
 
-    private SessionResult runTurn(SessionBus bus, PromptPreconditions.Checked checked, TurnRegistry.Turn turn,
-                                  TurnThreads.Admission admission, TurnKey key) {
+    /**
+     * The writer of a queued prompt's turn: waits while another replica or process holds it (at most
+     * {@code tether.agent.max-turn-duration}, the longest its turn can run), then checks the workspace confinement
+     * again, since the directory may have changed meanwhile. Abort or shutdown while waiting ends the prompt with 409.
+     */
+    private SessionWriter awaitWriter(String sessionId, TurnRegistry.Turn turn) {
+        SessionWriter writer;
+        try {
+            writer = store.awaitWriter(sessionId, services.config().agent().maxTurnDuration(), turn.cancellation());
+        } catch (Cancellation.CancelledException e) {
+            throw new SessionBusyException("The queued prompt was aborted before its turn started on session "
+                    + sessionId);
+        }
+        try {
+            preconditions.requireConfined(writer.current());
+            return writer;
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the turn as the session's writer. The prompt's subscriber ({@code beforeTurn}) attaches after the journal
+     * sink: from then on this bus relays no event of another replica, whose late announcements would otherwise reach
+     * this prompt's stream.
+     */
+    private SessionResult runTurn(SessionBus bus, SessionWriter writer, PromptPreconditions.Checked checked,
+                                  TurnRegistry.Turn turn, TurnThreads.Admission admission, TurnKey key,
+                                  Consumer<SessionBus> beforeTurn) {
         active.incrementAndGet();
-        SessionWriter writer = store.openWriter(bus.sessionId());
         TurnRelease release = new TurnRelease(bus.sessionId(), writer, turn, admission);
         try (SinkAttachment sink = release.holdSink(bus.attachSink(sinks.bindTo(writer)))) {
+            beforeTurn.accept(bus);
             Session session = writer.current();
             // a queued turn re-resolves the session's model: the previous turn may have changed it
             ResolvedModel model = checked.modelOverride() != null ? checked.model()

@@ -1,10 +1,12 @@
 package dev.tether.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.Eventually;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
 import dev.tether.testing.PostgresSchema;
@@ -21,12 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas of the packaged application (child JVMs on free ports) on one PostgreSQL schema: a session created on
  * A is prompted on B while a client follows it on A, which sees B's turn live; B is SIGKILLed while the model stalls
- * mid-stream; the session still loads on A, B's writer lock died with its connection, and a new prompt on A completes.
+ * mid-stream while a prompt queued on A ({@code if_busy: queue}) waits for B's writer; the session still loads on A,
+ * B's writer lock died with its connection, and the queued prompt on A completes.
  */
 class TwoReplicaIT {
 
@@ -56,6 +61,7 @@ class TwoReplicaIT {
                 assertEquals(200, get(b, "/api/sessions/" + id).statusCode(), "B serves the session A created");
 
                 List<Frame> seenOnA = new ArrayList<>();
+                CompletableFuture<HttpResponse<String>> queued;
                 try (SseClient followA = SseClient.get(a.uri("/api/sessions/" + id + "/events"), Map.of(), null)
                         .awaitFollowing();
                      SseClient promptB = SseClient.post(b.uri("/api/sessions/" + id + "/prompt"),
@@ -69,13 +75,19 @@ class TwoReplicaIT {
                     }
                     assertTrue(llm.awaitStalled(Duration.ofSeconds(60)), "B's second step reached the model");
                     assertEquals(409, prompt(a, id, "Me too").statusCode(), "B holds the session's writer");
+                    // queued on A, a prompt waits for B's writer (holding A's turn slot meanwhile) instead of 409
+                    queued = HTTP.sendAsync(promptRequest(a, id, "And now?", "queue"),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertTrue(Eventually.holds(Duration.ofSeconds(60),
+                            () -> busyDetail(a, id).contains("A turn is already running")), "A's prompt is queued");
+                    assertFalse(queued.isDone(), "no answer while B holds the writer");
                     assertEquals(137, b.kill(), "SIGKILL mid-turn");
                 }
                 assertTrue(seenOnA.stream().anyMatch(f -> f.event().equals("tool_call_start")));
                 assertTrue(seenOnA.stream().allMatch(f -> f.id() != null && !f.id().isEmpty()),
                         "A sees B's durable events with their ids");
 
-                HttpResponse<String> after = prompt(a, id, "And now?");
+                HttpResponse<String> after = queued.get(90, TimeUnit.SECONDS); // B's lock died with it
                 assertEquals(200, after.statusCode(), after.body());
                 JsonNode result = JSON.readTree(after.body());
                 assertEquals("completed", result.get("terminal_reason").asText(), result.toString());
@@ -102,11 +114,25 @@ class TwoReplicaIT {
     }
 
     private static HttpResponse<String> prompt(PackagedApp app, String id, String message) throws Exception {
-        String body = JSON.createObjectNode().put("message", message).toString();
-        return HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions/" + id + "/prompt"))
+        return HTTP.send(promptRequest(app, id, message, "reject"), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest promptRequest(PackagedApp app, String id, String message, String ifBusy) {
+        String body = JSON.createObjectNode().put("message", message).put("if_busy", ifBusy).toString();
+        return HttpRequest.newBuilder(app.uri("/api/sessions/" + id + "/prompt"))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** The detail of the 409 a rejecting prompt gets: who holds the session (this replica's slot, or the store). */
+    private static String busyDetail(PackagedApp app, String id) {
+        try {
+            HttpResponse<String> r = prompt(app, id, "Refused");
+            assertEquals(409, r.statusCode(), r.body());
+            return JSON.readTree(r.body()).path("detail").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static HttpResponse<String> get(PackagedApp app, String path) throws Exception {

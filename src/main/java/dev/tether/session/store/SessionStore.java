@@ -1,8 +1,10 @@
 package dev.tether.session.store;
 
+import dev.tether.session.Cancellation;
 import dev.tether.session.KeyedTurn;
 import dev.tether.session.Session;
 import dev.tether.session.SessionSummary;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,17 @@ public interface SessionStore {
      * {@code SessionBusyException} when held.
      */
     SessionWriter openWriter(String id);
+
+    /**
+     * As {@link #openWriter}, but while another writer holds the session (another replica's advisory lock, another
+     * process's file lock, another thread) retries with a short backoff (20 ms doubling to 200 ms) instead of failing:
+     * for prompts queued with {@code if_busy: queue} (spec §3.1). Fails with {@code SessionBusyException} when the
+     * session is still held after {@code bound}, and with {@link Cancellation.CancelledException} as soon as
+     * {@code cancellation} fires.
+     */
+    default SessionWriter awaitWriter(String id, Duration bound, Cancellation cancellation) {
+        return WriterWait.await(id, () -> openWriter(id), bound, cancellation);
+    }
 
     /**
      * The turn recorded under an {@code Idempotency-Key} (spec §3.1) in the session, unless it expired by {@code now};

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The file store: the {@link SessionStoreContract} plus what only files have (format, torn lines, index, crashes). */
-class FileSessionStoreTest extends SessionStoreContract {
+class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterContract {
 
     @RegisterExtension
     final OpenStores stores = new OpenStores();
@@ -60,6 +60,11 @@ class FileSessionStoreTest extends SessionStoreContract {
     @Override
     SessionStore open(StoreSettings settings) {
         return store(dataDir, settings);
+    }
+
+    @Override
+    public SessionStore replica() {
+        return store();
     }
 
     /**

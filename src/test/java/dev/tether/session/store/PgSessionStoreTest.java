@@ -28,7 +28,7 @@ import org.postgresql.PGNotification;
  * only it has (the advisory lock dies with its connection, events are announced by NOTIFY, a file store moves in).
  * Each {@link #open} is another replica on the same database.
  */
-class PgSessionStoreTest extends SessionStoreContract {
+class PgSessionStoreTest extends SessionStoreContract implements QueuedWriterContract {
 
     private static PostgresSchema schema;
 
@@ -52,6 +52,11 @@ class PgSessionStoreTest extends SessionStoreContract {
     @Override
     SessionStore open(StoreSettings settings) {
         return new PgSessionStore(schema.dataSource(), settings, new SimpleMeterRegistry(), Json.mapper());
+    }
+
+    @Override
+    public SessionStore replica() {
+        return store();
     }
 
     /** A trigger refusing the update of the session row: the commit's journal rows, inserted before, must go too. */

@@ -1,12 +1,8 @@
 package dev.tether.a2a;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
@@ -14,9 +10,7 @@ import java.util.List;
  * An A2A message (A2A 0.3 §6.4): {@code role} {@code user} or {@code agent}, its parts, the sender's
  * {@code messageId}, and the task and context it belongs to. Written with {@code "kind": "message"}.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+@A2aWire
 @JsonPropertyOrder({"role", "parts", "messageId", "taskId", "contextId", "metadata", "kind"})
 @RegisterForReflection
 public record A2aMessage(String role, List<Part> parts, String messageId, String taskId, String contextId,

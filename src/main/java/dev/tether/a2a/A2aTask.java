@@ -1,12 +1,8 @@
 package dev.tether.a2a;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
@@ -15,9 +11,7 @@ import java.util.List;
  * {@code history} holds the turn's messages, {@code artifacts} the answer once it ended. Written with
  * {@code "kind": "task"}.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+@A2aWire
 @JsonPropertyOrder({"id", "contextId", "status", "history", "artifacts", "metadata", "kind"})
 @RegisterForReflection
 public record A2aTask(String id, String contextId, TaskStatus status, List<A2aMessage> history,
@@ -43,17 +37,13 @@ public record A2aTask(String id, String contextId, TaskStatus status, List<A2aMe
     }
 
     /** A task's state, an optional message of the agent about it, and when it was reached (ISO 8601). */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     @RegisterForReflection
     public record TaskStatus(State state, A2aMessage message, String timestamp) {
     }
 
     /** An output of a task (A2A 0.3 §6.7): here the answer of the turn. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     @RegisterForReflection
     public record Artifact(String artifactId, String name, String description, List<Part> parts) {
     }

@@ -1,12 +1,8 @@
 package dev.tether.a2a;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A part of an A2A message or artifact (A2A 0.3 §6.5), tagged by {@code kind}: text, file or structured data. */
@@ -21,9 +17,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public sealed interface Part {
 
     /** Plain text. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     record Text(String text, JsonNode metadata) implements Part {
         public static Text of(String text) {
             return new Text(text, null);
@@ -31,16 +25,12 @@ public sealed interface Part {
     }
 
     /** A file, inline ({@code file.bytes}, base64) or by reference ({@code file.uri}). */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     record File(FileContent file, JsonNode metadata) implements Part {
     }
 
     /** Structured data: a JSON object. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     record Data(JsonNode data, JsonNode metadata) implements Part {
         public static Data of(JsonNode data) {
             return new Data(data, null);
@@ -48,9 +38,7 @@ public sealed interface Part {
     }
 
     /** The content of a file part: exactly one of {@code bytes} (base64) and {@code uri}. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     record FileContent(String name, String mimeType, String bytes, String uri) {
     }
 }

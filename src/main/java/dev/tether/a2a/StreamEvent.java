@@ -1,11 +1,7 @@
 package dev.tether.a2a;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -15,9 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public sealed interface StreamEvent permits A2aTask, StreamEvent.StatusUpdate, StreamEvent.ArtifactUpdate {
 
     /** A change of the task's status; {@code final} on the last event of the stream. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     @JsonPropertyOrder({"taskId", "contextId", "kind", "status", "final"})
     @RegisterForReflection
     record StatusUpdate(String taskId, String contextId, A2aTask.TaskStatus status,
@@ -29,9 +23,7 @@ public sealed interface StreamEvent permits A2aTask, StreamEvent.StatusUpdate, S
     }
 
     /** An artifact of the task, whole ({@code lastChunk}). */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)
+    @A2aWire
     @JsonPropertyOrder({"taskId", "contextId", "kind", "artifact", "append", "lastChunk"})
     @RegisterForReflection
     record ArtifactUpdate(String taskId, String contextId, A2aTask.Artifact artifact, boolean append,

@@ -27,7 +27,9 @@ public final class ManagedPools {
      * The file store's own background thread ({@code tether-store}): start-up housekeeping, background checkpoints and
      * the periodic sweep of idle open sessions. A dedicated daemon thread rather than a view of the worker pool because
      * the store is also built without CDI (tools, benchmarks, tests), must keep sweeping while the worker pool is
-     * saturated by turns, and needs a scheduler (a {@link ManagedExecutor} has none).
+     * saturated by turns, and needs a scheduler (a {@link ManagedExecutor} has none). Daemon, because a store used
+     * without CDI is often never closed: a {@code bounded(1)} view plus Mutiny ticks was tried, and outside Quarkus
+     * the view's non-daemon threads kept such a JVM alive ({@code CrossProcessLockTest}'s child never exited).
      */
     public static ScheduledExecutorService storeThread() {
         return Executors.newSingleThreadScheduledExecutor(r -> daemon("tether-store", r));

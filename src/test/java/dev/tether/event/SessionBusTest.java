@@ -12,9 +12,11 @@ import dev.tether.session.TerminalReason;
 import dev.tether.testing.ConfigDefaults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -413,6 +415,32 @@ class SessionBusTest {
         s.awaitCompletion(WAIT);
         assertEquals(List.of(chunk(1), done()), s.getItems().stream().map(BusEvent::event).toList());
         assertEquals(0, bus.subscriberCount());
+    }
+
+    @Test
+    void untilTerminalEndsRightAfterTheTerminalEventForAOneByOneSubscriberAndDropsNothing() {
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Infrastructure.setDroppedExceptionHandler(dropped::add);
+        try {
+            SessionBus bus = bus(DEFAULTS, ReplaySource.NONE);
+            bus.attachSink(new NoopSink());
+            AssertSubscriber<BusEvent> oneByOne = BusEvents.untilTerminal(bus.subscribe()).subscribe()
+                    .withSubscriber(AssertSubscriber.create(2));
+            AssertSubscriber<BusEvent> cancelling = BusEvents.untilTerminal(bus.subscribe()).subscribe()
+                    .withSubscriber(AssertSubscriber.create(2));
+            bus.emit(chunk(1));
+            bus.emit(done());
+            oneByOne.awaitItems(2, WAIT);
+            cancelling.awaitItems(2, WAIT);
+            cancelling.cancel();
+            oneByOne.request(1);
+            oneByOne.awaitCompletion(WAIT);
+            assertEquals(List.of(chunk(1), done()), oneByOne.getItems().stream().map(BusEvent::event).toList());
+            assertEquals(0, bus.subscriberCount());
+            assertEquals(List.of(), dropped);
+        } finally {
+            Infrastructure.resetDroppedExceptionHandler();
+        }
     }
 
     @Test

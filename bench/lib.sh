@@ -1,8 +1,9 @@
 # Sourced by the bench scripts. harness_build [package]: compiles the test classes (packages the app with "package")
 # and writes the test classpath to target/bench.classpath; harness_run <class> [args…]: runs a plain-Java harness
 # from src/test/java on that classpath; APP_OPTS adds JVM options to the packaged app the end-to-end harnesses start,
-# HARNESS_OPTS to the harness's own JVM (split on spaces). OFFLINE= lets Maven download what is missing (default: offline).
-OFFLINE=${OFFLINE--o}
+# HARNESS_OPTS to the harness's own JVM (split on spaces). Maven may download what is missing (a clean machine lacks at
+# least the dependency plugin); OFFLINE=-o keeps it offline once everything is cached.
+OFFLINE=${OFFLINE-}
 
 harness_build() {
   if [ "${1:-}" = package ]; then

@@ -4,7 +4,7 @@
 # average, command, median and p99 of every figure); bench/start.sh writes its own "Start-up" table.
 # Usage: bench/run.sh            full counts (about 25 min on 2 cores)
 #        QUICK=1 bench/run.sh    small counts (a few minutes), for a quick look; figures are noisier
-# Env: ONLY="prompt concurrency …" runs a subset of the steps (names below); OFFLINE= lets Maven download;
+# Env: ONLY="prompt concurrency …" runs a subset of the steps (names below); OFFLINE=-o keeps Maven offline;
 #      WRITE=0 prints the summary instead of writing the doc; JDK17/JDK25/BUILD are passed on to bench/start.sh,
 #      START_RUNS_OVERRIDE sets its number of runs per variant (5, QUICK 1); SUMMARY_ONLY=1 runs nothing and writes
 #      the summary from the outputs already in target/bench-results (e.g. after running steps one by one).

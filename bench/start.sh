@@ -9,7 +9,7 @@
 # -XX:ArchiveClassesAtExit.
 # Usage: bench/start.sh [runs]
 # Env: JDK17, JDK25 (JDK homes), BUILD=0 to reuse target/bench-start/{fast-jar,aot-jar} from an earlier run,
-#      OFFLINE= to let Maven download, AOT_ITS (the @QuarkusIntegrationTest classes that train the cache),
+#      OFFLINE=-o to keep Maven offline, AOT_ITS (the @QuarkusIntegrationTest classes that train the cache),
 #      JAVA_OPTS (extra JVM flags for every JVM variant), WRITE=0 to print the section without editing the doc.
 # Each run gets a fresh data dir and workspace root, a free port on 127.0.0.1, and is stopped with SIGTERM. Readiness
 # needs a configured provider: a placeholder OpenAI key is passed (nothing calls the model here).

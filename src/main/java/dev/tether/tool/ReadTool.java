@@ -24,8 +24,9 @@ public class ReadTool extends BuiltinTool {
             .build();
 
     public ReadTool() {
-        super("read", "Read a text file of the workspace as numbered lines (up to 2000 per call; use offset to continue).",
-                SCHEMA, true);
+        super(ToolSpec.reading("read", "Read a text file of the workspace as numbered lines (up to 2000 per call; use "
+                        + "offset to continue).",
+                SCHEMA));
     }
 
     @Override

@@ -20,8 +20,9 @@ public class WriteTool extends BuiltinTool {
             .build();
 
     public WriteTool() {
-        super("write", "Create or overwrite a file of the workspace with the given content (parent directories are created).",
-                SCHEMA, false);
+        super(ToolSpec.changing("write", "Create or overwrite a file of the workspace with the given content (parent "
+                        + "directories are created).",
+                SCHEMA));
     }
 
     @Override

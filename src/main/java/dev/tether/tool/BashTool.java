@@ -46,10 +46,9 @@ public class BashTool extends BuiltinTool {
     private final ManagedExecutor pipeReaders = ManagedPools.bounded(ManagedPools.CALLER_BOUNDED);
 
     public BashTool() {
-        super(ToolSpec.changing("bash", "Run a shell command (bash -c) in the workspace root. stdout and stderr are "
-                        + "merged; output over 100,000 bytes keeps the first and last 50,000. Non-zero exit codes "
-                        + "fail the call.",
-                SCHEMA));
+        super("bash", "Run a shell command (bash -c) in the workspace root. stdout and stderr are merged; output over "
+                        + "100,000 bytes keeps the first and last 50,000. Non-zero exit codes fail the call.",
+                SCHEMA, false);
     }
 
     @Override

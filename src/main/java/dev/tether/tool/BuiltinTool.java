@@ -14,8 +14,8 @@ public abstract class BuiltinTool implements Tool {
 
     private final ToolSpec spec;
 
-    protected BuiltinTool(ToolSpec spec) {
-        this.spec = spec;
+    protected BuiltinTool(String name, String description, ObjectNode schema, boolean readOnly) {
+        this.spec = new ToolSpec(name, description, schema, readOnly);
     }
 
     @Override

@@ -25,9 +25,9 @@ public class EditTool extends BuiltinTool {
             .build();
 
     public EditTool() {
-        super(ToolSpec.changing("edit", "Replace exact text in an existing file of the workspace. old_string must "
-                        + "match exactly once, or set replace_all.",
-                SCHEMA));
+        super("edit", "Replace exact text in an existing file of the workspace. old_string must match exactly once, "
+                        + "or set replace_all.",
+                SCHEMA, false);
     }
 
     @Override

@@ -24,9 +24,9 @@ public class GlobTool extends BuiltinTool {
             .build();
 
     public GlobTool() {
-        super(ToolSpec.reading("glob", "Find files of the workspace by glob pattern, matched against paths relative "
-                        + "to 'path'. Returns workspace-relative paths, sorted; .git is skipped.",
-                SCHEMA));
+        super("glob", "Find files of the workspace by glob pattern, matched against paths relative to 'path'. "
+                        + "Returns workspace-relative paths, sorted; .git is skipped.",
+                SCHEMA, true);
     }
 
     @Override

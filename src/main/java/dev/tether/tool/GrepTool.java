@@ -33,10 +33,9 @@ public class GrepTool extends BuiltinTool {
             .build();
 
     public GrepTool() {
-        super(ToolSpec.reading("grep", "Search the text files of the workspace line by line for a regular expression "
-                        + "(or literal text). Output lines are path:line:text; binaries, files over 10 MiB and .git "
-                        + "are skipped.",
-                SCHEMA));
+        super("grep", "Search the text files of the workspace line by line for a regular expression (or literal text). "
+                        + "Output lines are path:line:text; binaries, files over 10 MiB and .git are skipped.",
+                SCHEMA, true);
     }
 
     @Override

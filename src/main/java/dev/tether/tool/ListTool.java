@@ -21,9 +21,9 @@ public class ListTool extends BuiltinTool {
             .build();
 
     public ListTool() {
-        super(ToolSpec.reading("list", "List the entries of one directory of the workspace, sorted by name; "
-                        + "directories end with '/'. Dot-files are included, .git is skipped.",
-                SCHEMA));
+        super("list", "List the entries of one directory of the workspace, sorted by name; directories end with '/'. "
+                        + "Dot-files are included, .git is skipped.",
+                SCHEMA, true);
     }
 
     @Override

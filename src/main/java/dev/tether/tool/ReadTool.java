@@ -24,9 +24,8 @@ public class ReadTool extends BuiltinTool {
             .build();
 
     public ReadTool() {
-        super(ToolSpec.reading("read", "Read a text file of the workspace as numbered lines (up to 2000 per call; use "
-                        + "offset to continue).",
-                SCHEMA));
+        super("read", "Read a text file of the workspace as numbered lines (up to 2000 per call; use offset to continue).",
+                SCHEMA, true);
     }
 
     @Override

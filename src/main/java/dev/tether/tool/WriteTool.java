@@ -20,9 +20,8 @@ public class WriteTool extends BuiltinTool {
             .build();
 
     public WriteTool() {
-        super(ToolSpec.changing("write", "Create or overwrite a file of the workspace with the given content (parent "
-                        + "directories are created).",
-                SCHEMA));
+        super("write", "Create or overwrite a file of the workspace with the given content (parent directories are created).",
+                SCHEMA, false);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tether.agent;
 
 import dev.tether.importer.CodexImporter;
+import dev.tether.importer.ImportOutcome;
 import dev.tether.importer.ImportReport;
 import dev.tether.session.SessionSummary;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +15,12 @@ import java.util.List;
 public class CodexImports {
 
     private final CodexImporter importer;
+    private final SessionWriting writing;
     private final ContextChangeHook contextChanges;
 
-    public CodexImports(CodexImporter importer, ContextChangeHook contextChanges) {
+    public CodexImports(CodexImporter importer, SessionWriting writing, ContextChangeHook contextChanges) {
         this.importer = importer;
+        this.writing = writing;
         this.contextChanges = contextChanges;
     }
 
@@ -41,8 +44,13 @@ public class CodexImports {
         return importer.listAllForDirectory(directory);
     }
 
+    /** Runs the hook ({@code import}) as the writer of every session whose stored history the import replaced. */
     private ImportReport imported(ImportReport report) {
-        contextChanges.imported(report);
+        report.files().stream().filter(f -> f.outcome() == ImportOutcome.IMPORTED && f.sessionId() != null)
+                .forEach(f -> writing.run(f.sessionId(), (writer, bus) -> {
+                    contextChanges.apply(writer, bus, ContextChange.IMPORT);
+                    return null;
+                }));
         return report;
     }
 }

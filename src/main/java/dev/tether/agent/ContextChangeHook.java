@@ -3,8 +3,6 @@ package dev.tether.agent;
 import dev.tether.context.ContextManager;
 import dev.tether.event.EventEmitter;
 import dev.tether.event.SessionEvent;
-import dev.tether.importer.ImportOutcome;
-import dev.tether.importer.ImportReport;
 import dev.tether.session.Session;
 import dev.tether.session.Timestamps;
 import dev.tether.session.Titles;
@@ -22,26 +20,15 @@ import java.util.Objects;
 @ApplicationScoped
 public class ContextChangeHook {
 
-    private final SessionWriting writing;
     private final ContextManager context;
 
-    public ContextChangeHook(SessionWriting writing, ContextManager context) {
-        this.writing = writing;
+    public ContextChangeHook(ContextManager context) {
         this.context = context;
     }
 
-    /** Runs the hook ({@code import}) for every session whose stored history the import replaced. */
-    public void imported(ImportReport report) {
-        report.files().stream().filter(f -> f.outcome() == ImportOutcome.IMPORTED && f.sessionId() != null)
-                .forEach(f -> writing.run(f.sessionId(), (writer, bus) -> {
-                    apply(writer, bus, ContextChange.IMPORT);
-                    return null;
-                }));
-    }
-
     /**
-     * Runs the hook through a writer the caller holds (a turn, a manual compaction, a PATCH); durable events go to
-     * {@code events}, whose sink must be that writer's journal.
+     * Runs the hook through a writer the caller holds (a turn, a manual compaction, a PATCH, an import); durable
+     * events go to {@code events}, whose sink must be that writer's journal.
      */
     public void apply(SessionWriter writer, EventEmitter events, ContextChange reason) {
         if (reason.dropsCachedCompaction()) {

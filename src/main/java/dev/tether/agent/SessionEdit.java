@@ -6,7 +6,8 @@ package dev.tether.agent;
  *
  * @param title     the new title, set through {@code set_title} (§8.3); {@code Change(null)} clears it
  * @param maxSteps  the session's step limit (already checked); {@code Change(null)} removes it
- * @param directory the new workspace directory, canonical and already checked to lie inside the workspace root
+ * @param directory the new workspace directory as given; {@link SessionEditor} checks that it lies inside the
+ *                  workspace root
  */
 public record SessionEdit(Change<String> title, Change<Integer> maxSteps, String directory) {
 

@@ -10,21 +10,25 @@ import java.util.Objects;
 /**
  * Changes a session's mutable fields ({@code PATCH /api/sessions/{id}}) as a writer of the session: refused with 409
  * while a turn runs; the change is one journaled (fsynced) metadata record that bumps {@code updated_at}; a changed
- * directory or a cleared title then goes through the context-change hook (§8.4).
+ * directory (checked as on create, {@link SessionFactory#directory}) or a cleared title then goes through the
+ * context-change hook (§8.4).
  */
 @ApplicationScoped
 public class SessionEditor {
 
     private final SessionWriting writing;
     private final ContextChangeHook hook;
+    private final SessionFactory factory;
 
-    public SessionEditor(SessionWriting writing, ContextChangeHook hook) {
+    public SessionEditor(SessionWriting writing, ContextChangeHook hook, SessionFactory factory) {
         this.writing = writing;
         this.hook = hook;
+        this.factory = factory;
     }
 
     /** Applies the edit and returns the session as stored afterwards. */
     public Session edit(String sessionId, SessionEdit edit) {
+        String directory = edit.directory() == null ? null : factory.directory(edit.directory());
         return writing.run(sessionId, (writer, bus) -> {
             Session before = writer.current();
             String title = edit.title() == null ? before.title() : Titles.settable(edit.title().value());
@@ -32,9 +36,9 @@ public class SessionEditor {
             if (edit.maxSteps() != null) {
                 metadata = metadata.withMaxSteps(edit.maxSteps().value());
             }
-            boolean directoryChanged = edit.directory() != null && !edit.directory().equals(metadata.directory());
+            boolean directoryChanged = directory != null && !directory.equals(metadata.directory());
             if (directoryChanged) {
-                metadata = metadata.withDirectory(edit.directory());
+                metadata = metadata.withDirectory(directory);
             }
             if (!Objects.equals(title, before.title()) || !metadata.equals(before.metadata())) {
                 writer.updateMeta(title, metadata, before.usage(), Instant.now());

@@ -63,6 +63,14 @@ public class Sessions {
         return SessionPage.of(codex.summariesWithCodex(query.directory().orElse(null)), query);
     }
 
+    /**
+     * {@code load_or_import} (§10.5): the Codex rollout with this id is imported when no copy is stored, or replaces
+     * the stored copy when newer.
+     */
+    public void refreshFromCodex(String sessionId) {
+        codex.refresh(sessionId);
+    }
+
     /** The whole session. */
     public Session read(String sessionId) {
         return store.load(sessionId);

@@ -9,59 +9,24 @@ import dev.tether.provider.ToolDefinition;
 import dev.tether.tool.ToolRegistry;
 import dev.tether.tool.WorkspaceRoot;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
- * Everything a turn uses besides its own state ({@link TurnRunner}), wired once: context management, RLM, titles,
- * tools, system prompts, the provider caller, meters and the context-change hook.
+ * Everything a turn uses besides its own state ({@link TurnRunner}), wired once by {@link Producer}: context
+ * management, RLM, titles, tools, system prompts, the provider caller, meters and the context-change hook.
  */
-@ApplicationScoped
-public class TurnServices {
-
-    private final TetherConfig config;
-    private final ContextManager context;
-    private final RlmEngine rlm;
-    private final TitleGenerator titles;
-    private final ToolCallExecutor executor;
-    private final ToolRegistry tools;
-    private final SystemPrompts prompts;
-    private final ProviderCaller caller;
-    private final MeterRegistry meters;
-    private final WorkspaceRoot workspaceRoot;
-    private final ContextChangeHook contextChanges;
-    private final LoopMetrics loopMetrics;
-
-    @Inject
-    public TurnServices(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
-                        ToolCallExecutor executor, ToolRegistry tools, SystemPrompts prompts, MeterRegistry meters,
-                        WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges) {
-        this(config, context, rlm, titles, executor, tools, prompts, meters, workspaceRoot, contextChanges,
-                new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts(), config.agent().maxCallDuration()));
-    }
-
-    private TurnServices(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
-                         ToolCallExecutor executor, ToolRegistry tools, SystemPrompts prompts, MeterRegistry meters,
-                         WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges, ProviderCaller caller) {
-        this.config = config;
-        this.context = context;
-        this.rlm = rlm;
-        this.titles = titles;
-        this.executor = executor;
-        this.tools = tools;
-        this.prompts = prompts;
-        this.meters = meters;
-        this.workspaceRoot = workspaceRoot;
-        this.contextChanges = contextChanges;
-        this.caller = caller;
-        this.loopMetrics = new LoopMetrics(meters, tools);
-    }
+record TurnServices(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
+                    ToolCallExecutor executor, ToolRegistry tools, SystemPrompts prompts, ProviderCaller caller,
+                    MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges,
+                    LoopMetrics loopMetrics) {
 
     /** The same services with another provider caller (tests record retry waits instead of sleeping them). */
     TurnServices withCaller(ProviderCaller other) {
-        return new TurnServices(config, context, rlm, titles, executor, tools, prompts, meters, workspaceRoot,
-                contextChanges, other);
+        return new TurnServices(config, context, rlm, titles, executor, tools, prompts, other, meters, workspaceRoot,
+                contextChanges, loopMetrics);
     }
 
     /** The definitions of the enabled tools, as advertised to models. */
@@ -74,43 +39,19 @@ public class TurnServices {
         return new TurnEmitter(bus, loopMetrics);
     }
 
-    TetherConfig config() {
-        return config;
-    }
+    /** Wires the services once, with the real provider caller (it sleeps its retry waits). */
+    @Dependent
+    static class Producer {
 
-    ContextManager context() {
-        return context;
-    }
-
-    RlmEngine rlm() {
-        return rlm;
-    }
-
-    TitleGenerator titles() {
-        return titles;
-    }
-
-    ToolCallExecutor executor() {
-        return executor;
-    }
-
-    SystemPrompts prompts() {
-        return prompts;
-    }
-
-    ProviderCaller caller() {
-        return caller;
-    }
-
-    MeterRegistry meters() {
-        return meters;
-    }
-
-    WorkspaceRoot workspaceRoot() {
-        return workspaceRoot;
-    }
-
-    ContextChangeHook contextChanges() {
-        return contextChanges;
+        @Produces
+        @Singleton
+        TurnServices turnServices(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
+                                  ToolCallExecutor executor, ToolRegistry tools, SystemPrompts prompts,
+                                  MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges) {
+            ProviderCaller caller = new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts(),
+                    config.agent().maxCallDuration());
+            return new TurnServices(config, context, rlm, titles, executor, tools, prompts, caller, meters,
+                    workspaceRoot, contextChanges, new LoopMetrics(meters, tools));
+        }
     }
 }

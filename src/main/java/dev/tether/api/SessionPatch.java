@@ -2,7 +2,6 @@ package dev.tether.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.agent.SessionEdit;
-import dev.tether.agent.SessionFactory;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.Titles;
 import dev.tether.session.SessionMetadata;
@@ -23,7 +22,7 @@ final class SessionPatch {
     private SessionPatch() {
     }
 
-    static SessionEdit parse(JsonNode body, SessionFactory factory) {
+    static SessionEdit parse(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("The body must be a JSON object");
         }
@@ -35,7 +34,7 @@ final class SessionPatch {
             }
         }
         return new SessionEdit(title(body.get("title")), maxSteps(body.get("max_steps")),
-                directory(body.get("directory"), factory));
+                directory(body.get("directory")));
     }
 
     private static SessionEdit.Change<String> title(JsonNode n) {
@@ -62,13 +61,13 @@ final class SessionPatch {
         return new SessionEdit.Change<>(SessionMetadata.checkMaxSteps(n.intValue()));
     }
 
-    private static String directory(JsonNode n, SessionFactory factory) {
+    private static String directory(JsonNode n) {
         if (n == null) {
             return null;
         }
         if (!n.isTextual()) {
             throw new InvalidRequestException("directory must be a string");
         }
-        return factory.directory(n.asText());
+        return n.asText();
     }
 }

@@ -2,9 +2,7 @@ package dev.tether.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.agent.CodexImports;
 import dev.tether.agent.CreateSessionRequest;
-import dev.tether.agent.SessionFactory;
 import dev.tether.agent.SessionEditor;
 import dev.tether.agent.Sessions;
 import dev.tether.session.InvalidRequestException;
@@ -33,8 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Session CRUD (README, API). Thin: validates parameters, calls {@link Sessions} (or {@link SessionEditor},
- * {@link CodexImports}), returns. Those block on file I/O, so the resource runs on worker threads ({@link Blocking}),
+ * Session CRUD (README, API). Thin: validates parameters, calls {@link Sessions} (or {@link SessionEditor}),
+ * returns. Those block on file I/O, so the resource runs on worker threads ({@link Blocking}),
  * never on the event loop. Errors leave through {@link ProblemMapper}.
  */
 @Path("/api/sessions")
@@ -48,16 +46,11 @@ public class SessionResource {
     public static final String DROPPED_TOOL_USES = "Tether-Dropped-Tool-Uses";
 
     private final Sessions sessions;
-    private final SessionFactory factory;
-    private final CodexImports codex;
     private final SessionEditor editor;
     private final ObjectMapper json;
 
-    public SessionResource(Sessions sessions, SessionFactory factory, CodexImports codex, SessionEditor editor,
-                           ObjectMapper json) {
+    public SessionResource(Sessions sessions, SessionEditor editor, ObjectMapper json) {
         this.sessions = sessions;
-        this.factory = factory;
-        this.codex = codex;
         this.editor = editor;
         this.json = json;
     }
@@ -108,7 +101,7 @@ public class SessionResource {
                 throw new InvalidRequestException("import must be 'codex'");
             }
             // load_or_import (§10.5): a rollout newer than the stored copy replaces it; then the read below
-            codex.refresh(id);
+            sessions.refreshFromCodex(id);
         }
         if (tail == null) {
             return RestResponse.ok(sessions.read(id));
@@ -139,7 +132,7 @@ public class SessionResource {
         if (body == null || body.isBlank()) {
             throw new InvalidRequestException("The body must be a JSON object");
         }
-        return editor.edit(id, SessionPatch.parse(json.readTree(body), factory));
+        return editor.edit(id, SessionPatch.parse(json.readTree(body)));
     }
 
     @DELETE

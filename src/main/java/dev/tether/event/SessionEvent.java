@@ -56,9 +56,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         SessionEvent.Done.class, SessionEvent.Error.class})
 public sealed interface SessionEvent {
 
-    /** Durable events are written to the {@link DurableSink} before delivery and are never dropped. */
+    /** Whether the event is {@link Durable}. */
     @JsonIgnore
-    boolean isDurable();
+    default boolean isDurable() {
+        return this instanceof Durable;
+    }
+
+    /** Durable events are written to the {@link DurableSink} before delivery and are never dropped. */
+    sealed interface Durable extends SessionEvent {
+    }
 
     /** The spec's snake_case type name. */
     @JsonIgnore
@@ -67,29 +73,20 @@ public sealed interface SessionEvent {
     }
 
     /** A step started, or a reasoning delta arrived. */
-    record Thinking() implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record Thinking() implements SessionEvent {}
 
     /** The whole text of the current attempt so far (a snapshot, not a delta). */
-    record TextChunk(String text) implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record TextChunk(String text) implements SessionEvent {}
 
     /** A step's non-blank text, once. */
-    record TextComplete(String text) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record TextComplete(String text) implements Durable {}
 
     /** A step's reasoning, once. */
-    record ThinkingComplete(String text) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record ThinkingComplete(String text) implements Durable {}
 
     /** Before every provider request: its estimated size against the effective budget. */
     @JsonPropertyOrder({"source", "model", "request_tokens", "budget"})
     record TokenEstimate(TokenSource source, String model, long requestTokens, long budget) implements SessionEvent {
-        public boolean isDurable() { return false; }
 
         /** {@code requestTokens / budget}, 0 when the budget is 0. */
         public double fraction() {
@@ -106,8 +103,7 @@ public sealed interface SessionEvent {
     @JsonPropertyOrder({"source", "model", "prompt_tokens", "completion_tokens", "cache_read_tokens",
             "cache_write_tokens", "duration_ms"})
     record TokenUsage(TokenSource source, String model, long promptTokens, long completionTokens, Long cacheReadTokens,
-                      Long cacheWriteTokens, long durationMs) implements SessionEvent {
-        public boolean isDurable() { return true; }
+                      Long cacheWriteTokens, long durationMs) implements Durable {
 
         /** {@code prompt + completion}, saturating. */
         public long total() {
@@ -118,65 +114,46 @@ public sealed interface SessionEvent {
 
     /** Once per step after its completion succeeded; the duration includes retries and restarts. */
     @JsonPropertyOrder({"prompt_tokens", "completion_tokens", "duration_ms", "model"})
-    record UsageReport(long promptTokens, long completionTokens, long durationMs, String model) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record UsageReport(long promptTokens, long completionTokens, long durationMs, String model) implements Durable {}
 
     /** Brackets a retry wait: {@code active=true} with the delay and reason, then {@code active=false}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"active", "delay_ms", "reason"})
-    record PlayBreak(boolean active, Long delayMs, String reason) implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record PlayBreak(boolean active, Long delayMs, String reason) implements SessionEvent {}
 
     /** A stream restart; clients reset any partial text they display. */
     @JsonPropertyOrder({"attempt", "max_restarts", "reason"})
-    record StreamRetry(int attempt, int maxRestarts, String reason) implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record StreamRetry(int attempt, int maxRestarts, String reason) implements SessionEvent {}
 
     /** A tool call is about to run (arguments capped at 4096 bytes). */
     @JsonPropertyOrder({"tool_call_id", "name", "arguments"})
-    record ToolCallStart(String toolCallId, String name, String arguments) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record ToolCallStart(String toolCallId, String name, String arguments) implements Durable {}
 
     /** Every 10 s while a tool runs. */
     @JsonPropertyOrder({"tool_call_id", "name", "elapsed_secs"})
-    record ToolHeartbeat(String toolCallId, String name, long elapsedSecs) implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record ToolHeartbeat(String toolCallId, String name, long elapsedSecs) implements SessionEvent {}
 
     /** Live output of a streaming tool. */
     @JsonPropertyOrder({"tool_call_id", "name", "stream", "chunk"})
-    record ToolOutputChunk(String toolCallId, String name, String stream, String chunk) implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record ToolOutputChunk(String toolCallId, String name, String stream, String chunk) implements SessionEvent {}
 
     /** A tool returned non-empty metadata. */
     @JsonPropertyOrder({"tool_call_id", "name", "metadata"})
-    record ToolCallMetadata(String toolCallId, String name, JsonNode metadata) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record ToolCallMetadata(String toolCallId, String name, JsonNode metadata) implements Durable {}
 
     /** A tool call finished (raw output capped at 8192 bytes). */
     @JsonPropertyOrder({"tool_call_id", "name", "output", "success", "duration_ms"})
     record ToolCallComplete(String toolCallId, String name, String output, boolean success, long durationMs)
-            implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+            implements Durable {}
 
     /** Start of a compaction; reason is {@code context_budget}, {@code prompt_too_long} or {@code manual}. */
     @JsonPropertyOrder({"trace_id", "reason", "before_tokens", "budget"})
-    record CompactionStarted(String traceId, String reason, long beforeTokens, long budget) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record CompactionStarted(String traceId, String reason, long beforeTokens, long budget) implements Durable {}
 
     /** A compaction produced a context that fits (or a forced one finished). */
     @JsonPropertyOrder({"trace_id", "strategy", "before_tokens", "after_tokens", "kept_messages"})
     record CompactionCompleted(String traceId, String strategy, long beforeTokens, long afterTokens, int keptMessages)
-            implements SessionEvent {
-        public boolean isDurable() { return true; }
+            implements Durable {
 
         /** {@code clamp(1 − after/before, 0, 1)}, 0 when before is 0. */
         public double reduction() {
@@ -190,22 +167,16 @@ public sealed interface SessionEvent {
     /** The model summary failed ({@code fellBackTo = chunk_compress}) or nothing fits ({@code fellBackTo = null}). */
     @JsonPropertyOrder({"trace_id", "fell_back_to", "reason", "after_tokens", "budget"})
     record CompactionFailed(String traceId, @JsonInclude(JsonInclude.Include.ALWAYS) String fellBackTo, String reason,
-                            long afterTokens, long budget) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+                            long afterTokens, long budget) implements Durable {}
 
     /** Terminal truncation ran. {@code archiveRef} is always null here. */
     @JsonPropertyOrder({"trace_id", "dropped_tokens", "kept_messages", "archive_ref"})
     record ContextTruncated(String traceId, long droppedTokens, int keptMessages,
-                            @JsonInclude(JsonInclude.Include.ALWAYS) String archiveRef) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+                            @JsonInclude(JsonInclude.Include.ALWAYS) String archiveRef) implements Durable {}
 
     /** RLM progress: status {@code started}, {@code iterating}, {@code subcall} or {@code finalizing}. */
     @JsonPropertyOrder({"trace_id", "iteration", "max_iterations", "status"})
-    record RlmProgress(String traceId, int iteration, int maxIterations, String status) implements SessionEvent {
-        public boolean isDurable() { return false; }
-    }
+    record RlmProgress(String traceId, int iteration, int maxIterations, String status) implements SessionEvent {}
 
     /** An RLM run ended: outcome {@code converged}, {@code exhausted}, {@code failed} or {@code aborted}. */
     @JsonPropertyOrder({"trace_id", "outcome", "iterations", "subcalls", "input_tokens", "output_tokens", "elapsed_ms",
@@ -213,15 +184,11 @@ public sealed interface SessionEvent {
     record RlmComplete(String traceId, String outcome, int iterations, int subcalls, long inputTokens,
                        long outputTokens, long elapsedMs, @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
                        String rootModel,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) String subcallModelUsed) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String subcallModelUsed) implements Durable {}
 
     /** The requested sub-call model could not be resolved; the root model is used. */
     @JsonPropertyOrder({"requested_model", "fallback_model", "reason"})
-    record RlmSubcallFallback(String requestedModel, String fallbackModel, String reason) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record RlmSubcallFallback(String requestedModel, String fallbackModel, String reason) implements Durable {}
 
     /**
      * The context-change hook ran (§8.4): {@code reason} is {@code import}, {@code compaction}, {@code directory} or
@@ -230,20 +197,14 @@ public sealed interface SessionEvent {
      */
     @JsonPropertyOrder({"reason", "title", "updated_at"})
     record ContextChanged(String reason, @JsonInclude(JsonInclude.Include.ALWAYS) String title, String updatedAt)
-            implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+            implements Durable {}
 
     /** Terminal event for {@code completed}, {@code max_steps} and {@code aborted}. */
-    record Done(SessionResult result) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record Done(SessionResult result) implements Durable {}
 
     /** Terminal event for {@code error}. */
     @JsonPropertyOrder({"message", "result"})
-    record Error(String message, SessionResult result) implements SessionEvent {
-        public boolean isDurable() { return true; }
-    }
+    record Error(String message, SessionResult result) implements Durable {}
 
     /** Whether this event ends a turn. */
     @JsonIgnore

@@ -12,37 +12,31 @@ import java.nio.file.NotDirectoryException;
  */
 public abstract class BuiltinTool implements Tool {
 
-    private final String name;
-    private final String description;
-    private final ObjectNode schema;
-    private final boolean readOnly;
+    private final ToolSpec spec;
 
     protected BuiltinTool(String name, String description, ObjectNode schema, boolean readOnly) {
-        this.name = name;
-        this.description = description;
-        this.schema = schema;
-        this.readOnly = readOnly;
+        this.spec = new ToolSpec(name, description, schema, readOnly);
     }
 
     @Override
     public final String name() {
-        return name;
+        return spec.name();
     }
 
     @Override
     public final String description() {
-        return description;
+        return spec.description();
     }
 
     /** A copy: callers may not change the tool's schema. */
     @Override
     public final ObjectNode parameters() {
-        return schema.deepCopy();
+        return spec.schema().deepCopy();
     }
 
     @Override
     public final boolean readOnly() {
-        return readOnly;
+        return spec.readOnly();
     }
 
     @Override

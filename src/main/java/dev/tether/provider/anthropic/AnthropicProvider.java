@@ -10,12 +10,11 @@ import dev.tether.provider.ProviderSettings;
 import dev.tether.provider.http.HttpProvider;
 import dev.tether.provider.http.SseEvent;
 import dev.tether.provider.http.StreamDecoder;
+import dev.tether.provider.http.UpstreamApi;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -31,19 +30,19 @@ public class AnthropicProvider extends HttpProvider<AnthropicApi> {
 
     public static final String NAME = "anthropic";
     public static final String BUILT_IN_DEFAULT_MODEL = "claude-sonnet-4-20250514";
-    private static final String KEY_VARIABLES = "TETHER_PROVIDERS_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY";
+    private static final UpstreamApi<AnthropicApi> MESSAGES_API = new UpstreamApi<>(NAME, BUILT_IN_DEFAULT_MODEL,
+            "TETHER_PROVIDERS_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY", AnthropicApi.class, "/v1/messages");
 
     static final String API_VERSION = "2023-06-01";
 
     @Inject
     public AnthropicProvider(TetherConfig config, Vertx vertx, ObjectMapper json) {
-        super(AnthropicApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES,
-                ProviderSettings.from(config.providers().anthropic()), vertx, json);
+        super(MESSAGES_API, ProviderSettings.from(config.providers().anthropic()), vertx, json);
     }
 
     /** For tests and embedding: explicit settings on any Vert.x instance, the service's mapper ({@link Json#mapper()}). */
     public AnthropicProvider(ProviderSettings settings, Vertx vertx) {
-        super(AnthropicApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES, settings, vertx, Json.mapper());
+        super(MESSAGES_API, settings, vertx, Json.mapper());
     }
 
     @Override
@@ -66,29 +65,18 @@ public class AnthropicProvider extends HttpProvider<AnthropicApi> {
         return AnthropicWire.response(json, root);
     }
 
-    @Override
-    protected String url() {
-        return versionlessBase() + "/v1/messages";
-    }
-
-    @Override
-    protected URI baseUri() {
-        return URI.create(versionlessBase());
-    }
-
     /** The base URL without a version segment (tolerated when given): the API's path carries it. */
-    private String versionlessBase() {
+    @Override
+    protected String apiBase() {
         String base = baseUrl();
         return base.endsWith("/v1") ? base.substring(0, base.length() - 3) : base;
     }
 
     @Override
-    protected Map<String, String> headers() {
-        Map<String, String> h = new LinkedHashMap<>(settings.headers());
-        if (settings.apiKey() != null) {
-            h.put("x-api-key", settings.apiKey());
+    protected void addApiHeaders(Map<String, String> headers, String apiKey) {
+        if (apiKey != null) {
+            headers.put("x-api-key", apiKey);
         }
-        h.put("anthropic-version", API_VERSION);
-        return h;
+        headers.put("anthropic-version", API_VERSION);
     }
 }

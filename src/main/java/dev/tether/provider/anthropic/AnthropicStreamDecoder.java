@@ -88,12 +88,7 @@ final class AnthropicStreamDecoder extends StreamDecoder {
 
     private void blockStart(int index, JsonNode block, List<StreamChunk> out) {
         switch (block.path("type").asText()) {
-            case "text" -> {
-                String text = block.path("text").asText("");
-                if (!text.isEmpty()) {
-                    out.add(new StreamChunk.Text(text));
-                }
-            }
+            case "text" -> addText(block, out);
             case "thinking" -> {
                 String text = block.path("thinking").asText("");
                 String sig = block.hasNonNull("signature") && !block.get("signature").asText().isEmpty()
@@ -120,12 +115,7 @@ final class AnthropicStreamDecoder extends StreamDecoder {
 
     private void blockDelta(int index, JsonNode delta, List<StreamChunk> out) {
         switch (delta.path("type").asText()) {
-            case "text_delta" -> {
-                String text = delta.path("text").asText("");
-                if (!text.isEmpty()) {
-                    out.add(new StreamChunk.Text(text));
-                }
-            }
+            case "text_delta" -> addText(delta, out);
             case "thinking_delta" -> {
                 String text = delta.path("thinking").asText("");
                 if (!text.isEmpty()) {
@@ -143,6 +133,14 @@ final class AnthropicStreamDecoder extends StreamDecoder {
             default -> {
                 // citations and future delta types are ignored
             }
+        }
+    }
+
+    /** The {@code text} of a text block's start or of a text delta, when there is any. */
+    private static void addText(JsonNode node, List<StreamChunk> out) {
+        String text = node.path("text").asText("");
+        if (!text.isEmpty()) {
+            out.add(new StreamChunk.Text(text));
         }
     }
 

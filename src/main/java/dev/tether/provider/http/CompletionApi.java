@@ -10,8 +10,8 @@ import jakarta.ws.rs.core.MediaType;
  * The non-streamed call every provider API shares: POST the request as JSON text, get one JSON answer. A {@code Uni}
  * rather than a blocking method: cancelling it resets the HTTP request (closing its connection), which the blocking
  * REST client call does not do when its thread is interrupted (it only stops waiting).
- * Each upstream API's {@code @RegisterRestClient} interface extends it with its path and its
- * {@code @ClientExceptionMapper}. Bodies travel as text (wire formats are JSON trees): nothing reflective to register
+ * Each upstream API's {@code @RegisterRestClient} interface extends it with its path ({@link ProviderErrorMapper},
+ * registered by {@link HttpProvider}, maps its errors). Bodies travel as text (wire formats are JSON trees): nothing reflective to register
  * for native.
  */
 public interface CompletionApi {

@@ -7,8 +7,8 @@ import dev.tether.provider.ProviderException;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The non-2xx answers of provider APIs as classified {@link ProviderException}s: what the REST client interfaces'
- * {@code @ClientExceptionMapper}s return, for streamed and non-streamed calls alike (JSON error body, vendor code,
+ * The non-2xx answers of provider APIs as classified {@link ProviderException}s: what the REST clients'
+ * {@link ProviderErrorMapper} returns, for streamed and non-streamed calls alike (JSON error body, vendor code,
  * {@code Retry-After}/{@code retry-after-ms}).
  */
 public final class ErrorResponses {

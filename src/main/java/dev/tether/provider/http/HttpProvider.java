@@ -19,6 +19,7 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,20 +44,15 @@ public abstract class HttpProvider<A extends CompletionApi> implements Provider 
     protected final ProviderSettings settings;
     /** The service's mapper as {@link Json#internal}: wire formats are trees, answers of other systems read leniently. */
     protected final ObjectMapper json;
-    private final Class<A> apiType;
+    private final UpstreamApi<A> upstream;
     private final String name;
-    private final String builtInDefaultModel;
-    private final String keyVariables;
     private final StreamExchange exchange;
     private final AtomicReference<A> api = new AtomicReference<>();
 
-    protected HttpProvider(Class<A> apiType, String name, String builtInDefaultModel, String keyVariables,
-                           ProviderSettings settings, Vertx vertx, ObjectMapper json) {
-        this.apiType = apiType;
-        this.name = name;
+    protected HttpProvider(UpstreamApi<A> upstream, ProviderSettings settings, Vertx vertx, ObjectMapper json) {
+        this.upstream = upstream;
+        this.name = upstream.name();
         this.json = Json.internal(json);
-        this.builtInDefaultModel = builtInDefaultModel;
-        this.keyVariables = keyVariables;
         this.settings = settings;
         this.exchange = new StreamExchange(vertx, name, this.json, settings.connectTimeout());
     }
@@ -73,14 +69,8 @@ public abstract class HttpProvider<A extends CompletionApi> implements Provider 
     /** The completion of a non-streamed answer. */
     protected abstract CompletionResponse response(JsonNode root);
 
-    /** The URL of the streamed call. */
-    protected abstract String url();
-
-    /** The base URI the REST client resolves its paths against. */
-    protected abstract URI baseUri();
-
-    /** The request headers, credentials included. */
-    protected abstract Map<String, String> headers();
+    /** Adds the API's credential headers for {@code apiKey} (null when none is configured) and its fixed headers. */
+    protected abstract void addApiHeaders(Map<String, String> headers, String apiKey);
 
     @Override
     public String name() {
@@ -94,7 +84,7 @@ public abstract class HttpProvider<A extends CompletionApi> implements Provider 
 
     @Override
     public String defaultModel() {
-        return settings.defaultModelOr(builtInDefaultModel);
+        return settings.defaultModelOr(upstream.builtInDefaultModel());
     }
 
     @Override
@@ -168,6 +158,23 @@ public abstract class HttpProvider<A extends CompletionApi> implements Provider 
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
+    /** The base URL the API's path is resolved against (an API may drop a version segment its path carries). */
+    protected String apiBase() {
+        return baseUrl();
+    }
+
+    /** The URL of the streamed call. */
+    private String url() {
+        return apiBase() + upstream.path();
+    }
+
+    /** The request headers: the configured ones, then the API's credentials and fixed headers. */
+    private Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>(settings.headers());
+        addApiHeaders(headers, settings.apiKey());
+        return headers;
+    }
+
     /** A failure of the REST client: the mapped error of a non-2xx answer (possibly wrapped), else a transport one. */
     private ProviderException classified(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -184,11 +191,12 @@ public abstract class HttpProvider<A extends CompletionApi> implements Provider 
             return current;
         }
         A built = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(baseUri())
+                .baseUri(URI.create(apiBase()))
                 .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .register(new RequestHeaders(headers()))
-                .build(apiType);
+                .register(new ProviderErrorMapper(name))
+                .build(upstream.client());
         if (api.compareAndSet(null, built)) {
             return built;
         }
@@ -198,7 +206,7 @@ public abstract class HttpProvider<A extends CompletionApi> implements Provider 
 
     private void checkConfigured() {
         if (!settings.isConfigured()) {
-            throw ProviderErrors.missingCredentials(name, keyVariables);
+            throw ProviderErrors.missingCredentials(name, upstream.keyVariables());
         }
     }
 

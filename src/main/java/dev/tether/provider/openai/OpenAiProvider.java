@@ -10,12 +10,11 @@ import dev.tether.provider.ProviderSettings;
 import dev.tether.provider.http.HttpProvider;
 import dev.tether.provider.http.SseEvent;
 import dev.tether.provider.http.StreamDecoder;
+import dev.tether.provider.http.UpstreamApi;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -31,17 +30,17 @@ public class OpenAiProvider extends HttpProvider<OpenAiApi> {
 
     public static final String NAME = "openai";
     public static final String BUILT_IN_DEFAULT_MODEL = "gpt-4o";
-    private static final String KEY_VARIABLES = "TETHER_PROVIDERS_OPENAI_API_KEY or OPENAI_API_KEY";
+    private static final UpstreamApi<OpenAiApi> CHAT_COMPLETIONS_API = new UpstreamApi<>(NAME, BUILT_IN_DEFAULT_MODEL,
+            "TETHER_PROVIDERS_OPENAI_API_KEY or OPENAI_API_KEY", OpenAiApi.class, "/chat/completions");
 
     @Inject
     public OpenAiProvider(TetherConfig config, Vertx vertx, ObjectMapper json) {
-        super(OpenAiApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES,
-                ProviderSettings.from(config.providers().openai()), vertx, json);
+        super(CHAT_COMPLETIONS_API, ProviderSettings.from(config.providers().openai()), vertx, json);
     }
 
     /** For tests and embedding: explicit settings on any Vert.x instance, the service's mapper ({@link Json#mapper()}). */
     public OpenAiProvider(ProviderSettings settings, Vertx vertx) {
-        super(OpenAiApi.class, NAME, BUILT_IN_DEFAULT_MODEL, KEY_VARIABLES, settings, vertx, Json.mapper());
+        super(CHAT_COMPLETIONS_API, settings, vertx, Json.mapper());
     }
 
     @Override
@@ -65,21 +64,9 @@ public class OpenAiProvider extends HttpProvider<OpenAiApi> {
     }
 
     @Override
-    protected String url() {
-        return baseUrl() + "/chat/completions";
-    }
-
-    @Override
-    protected URI baseUri() {
-        return URI.create(baseUrl());
-    }
-
-    @Override
-    protected Map<String, String> headers() {
-        Map<String, String> h = new LinkedHashMap<>(settings.headers());
-        if (settings.apiKey() != null) {
-            h.put("authorization", "Bearer " + settings.apiKey());
+    protected void addApiHeaders(Map<String, String> headers, String apiKey) {
+        if (apiKey != null) {
+            headers.put("authorization", "Bearer " + apiKey);
         }
-        return h;
     }
 }

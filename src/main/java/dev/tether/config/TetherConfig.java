@@ -207,9 +207,11 @@ public interface TetherConfig {
         /**
          * Prompts admitted at once across all sessions: running turns plus prompts waiting behind a session's running
          * turn ({@code if_busy: queue}). Each holds a thread of the Quarkus worker pool; a prompt beyond the limit is
-         * refused at once with 503 {@code too-many-turns} (nothing is stored), so a client retries later.
+         * refused at once with 503 {@code too-many-turns} (nothing is stored), so a client retries later. 128, so that
+         * 100 sessions prompting at once are all served (32 refused 68 of them); the worker pool is sized for it
+         * ({@code quarkus.thread-pool.max-threads} in application.properties, docs/ARCHITECTURE.md "Threads").
          */
-        @WithDefault("32")
+        @WithDefault("128")
         int maxConcurrentTurns();
     }
 

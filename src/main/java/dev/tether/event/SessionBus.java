@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Multi;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import org.jboss.logging.Logger;
@@ -22,15 +21,13 @@ import org.jboss.logging.Logger;
  *       flush (outside such a scope each is flushed at once): {@link #flush()}, the next ephemeral event
  *       (which is never held, so streaming is not delayed), a terminal event ({@link #emit(SessionEvent, Runnable)}),
  *       or detaching the sink. No subscriber sees a durable event before the flush that covers it returned.</li>
- *   <li>The event is then broadcast to every current subscriber's bounded buffer ({@link SubscriberBuffer}): a
- *       Mutiny emitter feeds {@code broadcast().toAllSubscribers()}, whose subscribers are those buffers, each
- *       requesting without bound. Offering never blocks and never runs subscriber code, so slow subscribers never
- *       slow the emitter.</li>
+ *   <li>The event is then offered to every current subscriber's bounded buffer ({@link SubscriberBuffer}) by the
+ *       {@link Fanout}. Offering never blocks and never runs subscriber code, so slow subscribers never slow the
+ *       emitter.</li>
  * </ol>
  *
- * <p>Every interaction with the broadcast (emit, joining, leaving, completing) happens under the emit lock, so that
- * its dispatch always runs inside an emit: an event is in every buffer when {@link #emit} returns, and a subscriber
- * registered after an emit never gets that event.
+ * <p>Emitting, joining and completing happen under the emit lock, so that an event is in every buffer when
+ * {@link #emit} returns, and a subscriber registered after an emit never gets that event.
  *
  * <p>Wiring a turn: whoever opens the session's writer attaches a sink bound to it for as long as it is open:
  * <pre>{@code
@@ -334,26 +331,10 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
 
     /**
      * Forgets a subscriber that was cancelled, failed or cut off. Never waits for the emit lock (a cancellation may
-     * come from an event loop while an emit waits for the disk): when it is taken, the subscriber leaves the
-     * broadcast on the executor.
+     * come from an event loop while an emit waits for the disk).
      */
     void unregister(SubscriberBuffer subscriber) {
-        if (!fanout.remove(subscriber)) {
-            return;
-        }
-        if (emitLock.tryLock()) {
-            try {
-                subscriber.leaveBroadcast();
-            } finally {
-                emitLock.unlock();
-            }
-            return;
-        }
-        try {
-            executor.execute(() -> exclusive(subscriber::leaveBroadcast));
-        } catch (RejectedExecutionException e) {
-            // Shutting down: the buffer is finished and ignores events; close() ends the broadcast.
-        }
+        fanout.remove(subscriber);
     }
 
     /** During an emit: {@code drain} is to run on the executor once the event is in every buffer. */

@@ -3,20 +3,18 @@ package dev.tether.event;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
-import io.smallrye.mutiny.subscription.MultiSubscriber;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * One subscriber of a {@link SessionBus}: a subscriber of the bus's broadcast that keeps the subscriber's
+ * One subscriber of a {@link SessionBus}: offered every event by the bus's {@link Fanout}, it keeps the subscriber's
  * {@link PendingEvents} and hands them to a Mutiny emitter, as far as the subscriber requested, on the executor.
  *
  * <p>Why a class of its own rather than {@code onOverflow()}: Mutiny's overflow strategies (the {@code onOverflow()}
@@ -35,7 +33,7 @@ import org.jboss.logging.Logger;
  * is read on the executor, and its events go first (see {@link PendingEvents#replayFirst}). The cut is made under the
  * emit lock, so every event the journal returned has reached this buffer by then: no gap, no duplicate.
  */
-final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
+final class SubscriberBuffer {
 
     private static final Logger LOG = Logger.getLogger(SubscriberBuffer.class);
     private static final int BATCH = 64;
@@ -51,7 +49,6 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     /** Events from the bus not yet taken in, in emission order. */
     private final Queue<BusEvent> inbox = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile Flow.Subscription broadcast;
 
     // Guarded by lock.
     private final PendingEvents pending;
@@ -110,15 +107,8 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         return true;
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        broadcast = subscription;
-        subscription.request(Long.MAX_VALUE);
-    }
-
     /** An event from the bus, in emission order, under its emit lock. */
-    @Override
-    public void onItem(BusEvent event) {
+    void onItem(BusEvent event) {
         if (!lock.tryLock()) {
             inbox.offer(event);
             settle(true);
@@ -181,8 +171,7 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
     }
 
     /** The bus was closed (session deleted): complete once the buffered events are delivered. */
-    @Override
-    public void onCompletion() {
+    void onCompletion() {
         boolean lagged = locked(() -> {
             boolean cutOff = takeInbox();
             busClosed = true;
@@ -190,19 +179,6 @@ final class SubscriberBuffer implements MultiSubscriber<BusEvent> {
         });
         afterTaking(lagged, false, false);
         wake();
-    }
-
-    @Override
-    public void onFailure(Throwable t) {
-        fail(t);
-    }
-
-    /** Leaves the broadcast; the bus calls it under its emit lock. */
-    void leaveBroadcast() {
-        Flow.Subscription s = broadcast;
-        if (s != null) {
-            s.cancel();
-        }
     }
 
     private void replay() {

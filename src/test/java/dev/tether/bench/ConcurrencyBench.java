@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,6 +41,11 @@ public final class ConcurrencyBench {
         }
     }
 
+    private static long harnessCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** {@code sessions} clients; one prompt each when {@code seconds} is 0, else prompts until the time is up. */
     private void run(String label, int sessions, int seconds) throws Exception {
         List<String> ids = new ArrayList<>();
@@ -71,6 +77,8 @@ public final class ConcurrencyBench {
                 }
             });
         }
+        double appCpuBefore = app.cpuMillis();
+        long harnessCpuBefore = harnessCpuNanos();
         window[0] = System.nanoTime();
         window[1] = window[0] + TimeUnit.SECONDS.toNanos(seconds);
         go.countDown();
@@ -80,6 +88,11 @@ public final class ConcurrencyBench {
         }
         double elapsed = (System.nanoTime() - window[0]) / 1e9;
         String what = sessions + " sessions prompting " + (seconds == 0 ? "at once" : "for " + seconds + " s");
+        // Where the wall time goes on a shared machine: the CPU the app and this harness (clients and fake model) got.
+        Figures.print(what + ": wall time", elapsed * 1000, "ms", "");
+        Figures.print(what + ": app CPU", app.cpuMillis() - appCpuBefore, "ms", "");
+        Figures.print(what + ": harness CPU (clients, fake model)", (harnessCpuNanos() - harnessCpuBefore) / 1e6, "ms",
+                "");
         Figures.print(what + ": one-tool prompt latency", latencies, "ms", seconds == 0 ? "p99 ≤ 400 ms" : "");
         Figures.print(what + ": errors", errors.get(), "count", "0");
         if (seconds > 0) {

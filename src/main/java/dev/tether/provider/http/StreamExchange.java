@@ -38,6 +38,11 @@ import java.util.function.Predicate;
 public final class StreamExchange implements AutoCloseable {
 
     private static final int MAX_ERROR_BODY = 1 << 20;
+    /**
+     * Connections per host: one stream per running turn, and up to {@code tether.agent.max-concurrent-turns} (128)
+     * turns run at once; with 64, the streams of 100 sessions prompting at once queued in the pool.
+     */
+    private static final int MAX_CONNECTIONS = 128;
 
     private final String provider;
     private final ObjectMapper json;
@@ -49,7 +54,7 @@ public final class StreamExchange implements AutoCloseable {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .setKeepAlive(true)
-                .setMaxPoolSize(64)
+                .setMaxPoolSize(MAX_CONNECTIONS)
                 .setForceSni(true)
                 .setVerifyHost(true);
         // Connection-level failures reach the request or response that is in flight, where they are classified; the

@@ -270,13 +270,18 @@ class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterC
         assertEquals(0, store.transcriptReads(), "listing parsed no transcript");
     }
 
-    @Test
-    void indexIsRebuiltWhenDeletedAndStaleEntriesAreReRead() throws Exception {
+    /** Sessions s0…s(n-1), each a second newer, created by a store that is then closed (its index persisted). */
+    private void createAndClose(int n) {
         FileSessionStore first = store();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < n; i++) {
             first.create(session("s" + i, null, T0.plusSeconds(i)));
         }
         first.close();
+    }
+
+    @Test
+    void indexIsRebuiltWhenDeletedAndStaleEntriesAreReRead() throws Exception {
+        createAndClose(5);
         Path indexFile = sessions().resolve(".index.json");
         assertTrue(Files.exists(indexFile));
 
@@ -344,11 +349,7 @@ class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterC
 
     @Test
     void aNewStoreReadsNothingUntilOpenedAndOpensInTheBackground() throws Exception {
-        FileSessionStore first = store();
-        for (int i = 0; i < 3; i++) {
-            first.create(session("s" + i, null, T0.plusSeconds(i)));
-        }
-        first.close();
+        createAndClose(3);
         Files.delete(sessions().resolve(".index.json")); // so that the scan shows in transcriptReads
 
         FileSessionStore later = store(dataDir, StoreDefaults.settings());

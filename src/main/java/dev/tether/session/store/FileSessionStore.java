@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
  * snapshot + replay of journal records after the snapshot's sequence), {@link FileSessionWriter} (staging and group
  * commit), {@link Checkpointer} (snapshot rewrite + journal roll, in the background), {@link OpenSessions} (sessions
  * kept in memory between writers) and {@link StoreListing} (the index {@code .index.json}; listing never reads
- * transcripts). Opening the store (in the background at start) removes temp files that interrupted atomic writes left
+ * transcripts). Opening the store (in the background once the service is up, or on first use) removes temp files that interrupted atomic writes left
  * ({@link LeftoverTempFiles}). All methods block on file I/O.
  */
 @ApplicationScoped
@@ -92,11 +92,11 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * Opens the store when the service starts ({@link SelectedStore} calls it when this is the selected store), in
-     * the background: leftover temp files removed, index loaded and checked against the files. Start-up does not
-     * wait for it; the first write waits for the index to be loaded, the first listing for the check.
+     * Opens the store in the background once the service is up ({@link SelectedStore} calls it when this is the
+     * selected store and the HTTP server listens): leftover temp files removed, index loaded and checked against the
+     * files. Nothing waits for it; the first write waits for the index to be loaded, the first listing for the check.
      */
-    void openAtStartup() {
+    void openInBackground() {
         background.execute(() -> {
             try {
                 listing.ensureScanned();
@@ -244,9 +244,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         SessionPage.validate(query);
         return metrics.time(StoreMetrics.LIST, () -> {
             DirectoryMatch match = query.directory().filter(d -> !d.isBlank()).map(DirectoryMatch::new).orElse(null);
-            List<SessionSummary> all = listing.sorted();
-            return SessionPage.of(match == null ? all : all.stream().filter(s -> match.matches(s.directory())).toList(),
-                    query);
+            return listing.page(match, query);
         });
     }
 

@@ -36,6 +36,11 @@ record ListingCursor(Instant updatedAt, String id) {
         throw new InvalidRequestException("Malformed cursor: pass back the next_cursor of a previous page");
     }
 
+    /** A summary standing for this position in the listing order (only {@code updated_at} and {@code id} set). */
+    SessionSummary position() {
+        return new SessionSummary(id, null, null, updatedAt, 0, null, null);
+    }
+
     /** Whether {@code s} comes strictly after this position (updated_at descending, then id ascending). */
     boolean isBefore(SessionSummary s) {
         int c = s.updatedAt().compareTo(updatedAt);

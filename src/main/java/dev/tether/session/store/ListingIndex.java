@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +57,9 @@ final class ListingIndex {
     private final Path file;
     private final Path lockFile;
     private final ObjectMapper mapper;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final IndexEntries entries = new IndexEntries();
     /** Sessions whose files are unreadable, with the stamps seen, so they are not re-read until they change. */
     private final ConcurrentHashMap<String, Stamps> unreadable = new ConcurrentHashMap<>();
-    private volatile List<SessionSummary> sorted;
     private volatile boolean dirty;
 
     ListingIndex(Path sessionsDir, ObjectMapper mapper) {
@@ -79,40 +77,30 @@ final class ListingIndex {
         return entries.get(id);
     }
 
-    void put(String id, Entry entry) {
-        entries.put(id, entry);
-        unreadable.remove(id);
-        changed();
+    void put(Entry entry) {
+        entries.put(entry);
+        unreadable.remove(entry.summary().id());
+        dirty = true;
     }
 
     void remove(String id) {
-        entries.remove(id);
+        entries.remove(id, null);
         unreadable.remove(id);
-        changed();
+        dirty = true;
     }
 
     boolean dirty() {
         return dirty;
     }
 
-    /** Every summary in listing order; cached until the next change. */
+    /** Every summary in listing order (a copy). */
     List<SessionSummary> sorted() {
-        List<SessionSummary> s = sorted;
-        if (s == null) {
-            List<SessionSummary> list = new ArrayList<>(entries.size());
-            for (Entry e : entries.values()) {
-                list.add(e.summary());
-            }
-            list.sort(SessionSummary.NEWEST_FIRST);
-            s = List.copyOf(list);
-            sorted = s;
-        }
-        return s;
+        return entries.sorted();
     }
 
-    private void changed() {
-        sorted = null;
-        dirty = true;
+    /** A page in listing order, after {@code after} (none: from the start), of the sessions {@code match} accepts. */
+    SessionPage page(ListingCursor after, DirectoryMatch match, int limit) {
+        return entries.page(after, match, limit);
     }
 
     /** Loads the persisted index; a missing or unreadable file just leaves the index empty for the scan to fill. */
@@ -127,12 +115,11 @@ final class ListingIndex {
                 return;
             }
             for (Entry e : f.entries()) {
-                if (e != null && e.summary() != null && SessionIds.isValid(e.summary().id()) && e.snapshot() != null
-                        && e.journal() != null) {
-                    entries.put(e.summary().id(), e);
+                if (e != null && e.summary() != null && SessionIds.isValid(e.summary().id())
+                        && e.summary().updatedAt() != null && e.snapshot() != null && e.journal() != null) {
+                    entries.put(e);
                 }
             }
-            sorted = null;
         } catch (IOException e) {
             LOG.warnf("listing index is unreadable (%s); rebuilding it", IoErrors.reason(e));
         }
@@ -145,7 +132,7 @@ final class ListingIndex {
                 return;
             }
             dirty = false;
-            List<Entry> list = new ArrayList<>(entries.values());
+            List<Entry> list = new ArrayList<>(entries.copy().values());
             try {
                 AtomicFiles.write(file, mapper.writeValueAsBytes(new IndexFile(VERSION, list)));
             } catch (IOException e) {
@@ -182,7 +169,7 @@ final class ListingIndex {
      * that have no entry) are re-read; entries whose snapshot is gone are dropped. Returns whether anything changed.
      */
     synchronized boolean scan(SummaryReader reader) throws IOException {
-        Map<String, Entry> before = new HashMap<>(entries);
+        Map<String, Entry> before = entries.copy();
         Set<String> names = new HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -217,8 +204,7 @@ final class ListingIndex {
             try {
                 Entry fresh = new Entry(reader.read(id), snap, journal);
                 // Only replace what the scan saw: a write of this process meanwhile has newer data.
-                boolean applied = old == null ? entries.putIfAbsent(id, fresh) == null : entries.replace(id, old, fresh);
-                changed |= applied;
+                changed |= entries.replace(old, fresh);
                 unreadable.remove(id);
             } catch (CorruptSessionException e) {
                 LOG.warnf("listing skips session %s: %s", id, e.getMessage());
@@ -240,7 +226,7 @@ final class ListingIndex {
         }
         unreadable.keySet().retainAll(seen);
         if (changed) {
-            changed();
+            dirty = true;
         }
         return changed;
     }

@@ -5,8 +5,10 @@ import dev.tether.config.TetherConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 
@@ -45,11 +47,21 @@ public class SelectedStore {
         };
     }
 
-    /** Opens the store at start (file: housekeeping; postgres: the import of {@code tether.store.import-from}). */
+    /** PostgreSQL: runs the import of {@code tether.store.import-from} at start. */
     void openAtStartup(@Observes StartupEvent event, SessionStore store) {
-        switch (config.store().kind()) {
-            case FILE -> fileStore.get().openAtStartup();
-            case POSTGRES -> config.store().importFrom().ifPresent(dir -> importer.get().run(dir, store));
+        if (config.store().kind() == TetherConfig.StoreKind.POSTGRES) {
+            config.store().importFrom().ifPresent(dir -> importer.get().run(dir, store));
+        }
+    }
+
+    /**
+     * File store: its housekeeping and first index scan start once the HTTP server listens, in the background, so
+     * that with thousands of sessions on disk they neither delay readiness nor take a core from the rest of start-up.
+     * Without an HTTP server the store opens on first use.
+     */
+    void warmUpFileStore(@ObservesAsync HttpServerStart event) {
+        if (config.store().kind() == TetherConfig.StoreKind.FILE) {
+            fileStore.get().openInBackground();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.tether.session.store;
 import dev.tether.session.InvalidRequestException;
 import dev.tether.session.SessionSummary;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,19 +25,24 @@ public record SessionPage(List<SessionSummary> sessions, String nextCursor) {
     public static SessionPage of(List<SessionSummary> sorted, ListQuery query) {
         validate(query);
         Optional<ListingCursor> cursor = query.cursor().filter(c -> !c.isEmpty()).map(ListingCursor::decode);
-        List<SessionSummary> page = new ArrayList<>(Math.min(query.limit(), sorted.size()));
-        boolean more = false;
-        for (SessionSummary s : sorted) {
-            if (cursor.isPresent() && !cursor.get().isBefore(s)) {
-                continue;
-            }
-            if (page.size() == query.limit()) {
-                more = true;
-                break;
+        Iterator<SessionSummary> rest = cursor.isEmpty() ? sorted.iterator()
+                : sorted.stream().filter(cursor.get()::isBefore).iterator();
+        return first(rest, query.limit());
+    }
+
+    /**
+     * The first {@code limit} summaries of {@code rest} (in listing order, already after the cursor), with a cursor
+     * for the next page when more follow.
+     */
+    static SessionPage first(Iterator<SessionSummary> rest, int limit) {
+        List<SessionSummary> page = new ArrayList<>(Math.min(limit, 128));
+        while (rest.hasNext()) {
+            SessionSummary s = rest.next();
+            if (page.size() == limit) {
+                return new SessionPage(List.copyOf(page), ListingCursor.after(page.get(limit - 1)).encode());
             }
             page.add(s);
         }
-        String next = more ? ListingCursor.after(page.get(page.size() - 1)).encode() : null;
-        return new SessionPage(List.copyOf(page), next);
+        return new SessionPage(List.copyOf(page), null);
     }
 }

@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  *
  * <p>Two stages of readiness: {@link #ensureOpen()} (sessions directory created, leftover temp files removed, index
  * file loaded) is what writes need; {@link #ensureScanned()} (the index checked against every file) is what a
- * listing needs. The service runs both in the background at start, so start-up does not wait for a scan.
+ * listing needs. The service runs both in the background once its HTTP server listens, so start-up neither waits for
+ * nor shares its cores with a scan.
  */
 final class StoreListing {
 
@@ -53,8 +54,21 @@ final class StoreListing {
         return index.size();
     }
 
-    /** Every summary, newest first, after the first scan and at most every {@code refresh} a re-check. */
+    /** Every summary, newest first (a copy), once {@link #current() current}. */
     List<SessionSummary> sorted() {
+        current();
+        return index.sorted();
+    }
+
+    /** A page in listing order (spec §9) of the sessions {@code match} accepts (none: all), once current. */
+    SessionPage page(DirectoryMatch match, ListQuery query) {
+        current();
+        ListingCursor after = query.cursor().filter(c -> !c.isEmpty()).map(ListingCursor::decode).orElse(null);
+        return index.page(after, match, query.limit());
+    }
+
+    /** The index after the first scan, re-checked against the files at most every {@code refresh}. */
+    private void current() {
         ensureScanned();
         if (System.nanoTime() - lastScanNanos >= refresh.toNanos()) {
             lastScanNanos = System.nanoTime();
@@ -64,12 +78,11 @@ final class StoreListing {
                 scan();
             }
         }
-        return index.sorted();
     }
 
     /** Records in the index what this process just wrote (snapshot and journal stamps read now). */
     void written(SessionFiles files, SessionSummary summary) throws IOException {
-        index.put(files.id(), new ListingIndex.Entry(summary, FileStamp.of(files.snapshot()),
+        index.put(new ListingIndex.Entry(summary, FileStamp.of(files.snapshot()),
                 FileStamp.of(files.journal())));
         maybeFlush();
     }
@@ -78,7 +91,7 @@ final class StoreListing {
     void appended(SessionFiles files, SessionSummary summary, FileStamp journal) throws IOException {
         ListingIndex.Entry old = index.get(files.id());
         FileStamp snap = old != null ? old.snapshot() : FileStamp.of(files.snapshot());
-        index.put(files.id(), new ListingIndex.Entry(summary, snap, journal));
+        index.put(new ListingIndex.Entry(summary, snap, journal));
     }
 
     void removed(String id) {

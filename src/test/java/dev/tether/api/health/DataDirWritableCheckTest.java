@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,19 @@ class DataDirWritableCheckTest {
         assertEquals(HealthCheckResponse.Status.UP, r.getStatus());
         try (var files = Files.list(dir.resolve("sessions"))) {
             assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void probingLeavesTheSessionsDirectoryUnchanged() throws Exception {
+        Path sessions = Files.createDirectories(dir.resolve("sessions"));
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(sessions);
+        Thread.sleep(20); // past the file system's timestamp granularity, so that a change in sessions/ would show
+        assertEquals(HealthCheckResponse.Status.UP, new DataDirWritableCheck(dir).call().getStatus());
+        assertEquals(before, Files.getLastModifiedTime(sessions),
+                "the file store's listing reads a changed sessions/ as another process's write and scans");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(sessions), files.toList(), "no probe left in the data dir");
         }
     }
 

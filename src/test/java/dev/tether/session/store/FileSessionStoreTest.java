@@ -270,13 +270,18 @@ class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterC
         assertEquals(0, store.transcriptReads(), "listing parsed no transcript");
     }
 
-    @Test
-    void indexIsRebuiltWhenDeletedAndStaleEntriesAreReRead() throws Exception {
+    /** Sessions s0…s(n-1), each a second newer, created by a store that is then closed (its index persisted). */
+    private void createAndClose(int n) {
         FileSessionStore first = store();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < n; i++) {
             first.create(session("s" + i, null, T0.plusSeconds(i)));
         }
         first.close();
+    }
+
+    @Test
+    void indexIsRebuiltWhenDeletedAndStaleEntriesAreReRead() throws Exception {
+        createAndClose(5);
         Path indexFile = sessions().resolve(".index.json");
         assertTrue(Files.exists(indexFile));
 
@@ -318,6 +323,42 @@ class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterC
         assertEquals(1, mine.listAll().get(0).messageCount());
         other.delete("theirs");
         assertEquals(List.of("mine"), ids(mine.listAll()));
+    }
+
+    @Test
+    void pagesSeeWhatAnotherProcessCreatesAndKeepTheirCursor() {
+        StoreSettings eager = new StoreSettings(2000, 1L << 29, 100, 256, Duration.ofSeconds(60), Duration.ZERO);
+        FileSessionStore mine = store(dataDir, eager);
+        for (int i = 0; i < 3; i++) {
+            mine.create(session("s" + i, "/w", T0.plusSeconds(i)));
+        }
+        SessionPage first = mine.list(new ListQuery(Optional.empty(), 2, Optional.empty()));
+        assertEquals(List.of("s2", "s1"), ids(first.sessions()));
+
+        FileSessionStore other = store(dataDir, eager); // another replica on the same volume
+        other.create(session("theirs", "/w", T0.plusSeconds(10)));
+        assertEquals(List.of("theirs", "s2"), ids(mine.list(new ListQuery(Optional.empty(), 2, Optional.empty()))
+                .sessions()));
+        assertEquals(List.of("theirs", "s2"), ids(mine.list(new ListQuery(Optional.of("/w"), 2, Optional.empty()))
+                .sessions()));
+        SessionPage rest = mine.list(new ListQuery(Optional.empty(), 2, Optional.of(first.nextCursor())));
+        assertEquals(List.of("s0"), ids(rest.sessions()), "new activity does not shift pages already read");
+        assertNull(rest.nextCursor());
+        assertEquals(1, mine.transcriptReads(), "only the session created elsewhere was read");
+    }
+
+    @Test
+    void aNewStoreReadsNothingUntilOpenedAndOpensInTheBackground() throws Exception {
+        createAndClose(3);
+        Files.delete(sessions().resolve(".index.json")); // so that the scan shows in transcriptReads
+
+        FileSessionStore later = store(dataDir, StoreDefaults.settings());
+        assertEquals(0, later.transcriptReads(), "constructing the store (at start) scans nothing");
+        later.openInBackground();
+        assertTrue(Eventually.holds(Duration.ofSeconds(60), () -> later.transcriptReads() == 3),
+                "the background scan re-read every session without a listing asking for it");
+        assertEquals(List.of("s2", "s1", "s0"), ids(later.listAll()));
+        assertEquals(3, later.transcriptReads(), "the listing found the index current");
     }
 
     @Test

@@ -9,20 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The listing queries of the PostgreSQL store: pages in listing order (by the listing columns), all, the count. */
+/** The listing queries of the PostgreSQL store (timed as {@code list}): pages in listing order, all, the count. */
 final class PgListing {
 
     private static final String SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, agent, directory";
 
     private final PgJdbc jdbc;
+    private final StoreMetrics metrics;
 
-    PgListing(PgJdbc jdbc) {
+    PgListing(PgJdbc jdbc, StoreMetrics metrics) {
         this.jdbc = jdbc;
+        this.metrics = metrics;
     }
 
     SessionPage page(ListQuery query) {
+        SessionPage.validate(query);
         Optional<ListingCursor> cursor = query.cursor().filter(c -> !c.isEmpty()).map(ListingCursor::decode);
-        return jdbc.transaction("Cannot list sessions", c -> {
+        return metrics.time(StoreMetrics.LIST, () -> jdbc.transaction("Cannot list sessions", c -> {
             List<String> directories = null;
             if (query.directory().filter(d -> !d.isBlank()).isPresent()) {
                 directories = matchingDirectories(c, new DirectoryMatch(query.directory().get()));
@@ -35,11 +38,12 @@ final class PgListing {
             List<SessionSummary> page = more ? rows.subList(0, query.limit()) : rows;
             String next = more ? ListingCursor.after(page.get(page.size() - 1)).encode() : null;
             return new SessionPage(List.copyOf(page), next);
-        });
+        }));
     }
 
     List<SessionSummary> all() {
-        return jdbc.transaction("Cannot list sessions", c -> summaries(c, null, Optional.empty(), Integer.MAX_VALUE));
+        return metrics.time(StoreMetrics.LIST, () -> jdbc.transaction("Cannot list sessions",
+                c -> summaries(c, null, Optional.empty(), Integer.MAX_VALUE)));
     }
 
     int count() {

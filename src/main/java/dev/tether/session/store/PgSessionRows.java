@@ -14,17 +14,7 @@ import java.util.List;
  * (the snapshot, its listing columns, the journal rows it includes dropped). Every method is part of the caller's
  * transaction.
  */
-final class PgSessionRows {
-
-    private final ObjectMapper mapper;
-    private final SnapshotCodec snapshots;
-    private final int eventRetention;
-
-    PgSessionRows(ObjectMapper mapper, SnapshotCodec snapshots, int eventRetention) {
-        this.mapper = mapper;
-        this.snapshots = snapshots;
-        this.eventRetention = eventRetention;
-    }
+record PgSessionRows(ObjectMapper mapper, SnapshotCodec snapshots, int eventRetention) {
 
     /** Inserts the row of a new session (its snapshot at sequence 0); false when the id is taken. */
     boolean insert(Connection c, Session session) throws SQLException {

@@ -46,8 +46,8 @@ public class PgSessionStore implements SessionStore {
         this.jdbc = new PgJdbc(dataSource);
         this.reads = new PgSessionReads(jdbc, mapper, snapshots, settings.maxSessionBytes());
         this.rows = new PgSessionRows(mapper, snapshots, settings.eventRetention());
-        this.listing = new PgListing(jdbc);
         this.metrics = new StoreMetrics(registry, this, PgSessionStore::gaugeCount);
+        this.listing = new PgListing(jdbc, metrics);
         this.writers = new PgWriters(jdbc, reads, rows, metrics, settings.snapshotEvery());
     }
 
@@ -117,13 +117,12 @@ public class PgSessionStore implements SessionStore {
 
     @Override
     public SessionPage list(ListQuery query) {
-        SessionPage.validate(query);
-        return metrics.time(StoreMetrics.LIST, () -> listing.page(query));
+        return listing.page(query);
     }
 
     @Override
     public List<SessionSummary> listAll() {
-        return metrics.time(StoreMetrics.LIST, listing::all);
+        return listing.all();
     }
 
     @Override

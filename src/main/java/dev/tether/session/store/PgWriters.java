@@ -11,23 +11,9 @@ import org.jboss.logging.Logger;
  * holding the session-level advisory lock of its session on it: a replica that dies loses its connection and with it
  * the lock. Also what every {@link PgSessionWriter} of the store uses.
  */
-final class PgWriters {
+record PgWriters(PgJdbc jdbc, PgSessionReads reads, PgSessionRows rows, StoreMetrics metrics, int snapshotEvery) {
 
     private static final Logger LOG = Logger.getLogger(PgWriters.class);
-
-    private final PgJdbc jdbc;
-    private final PgSessionReads reads;
-    private final PgSessionRows rows;
-    private final StoreMetrics metrics;
-    private final int snapshotEvery;
-
-    PgWriters(PgJdbc jdbc, PgSessionReads reads, PgSessionRows rows, StoreMetrics metrics, int snapshotEvery) {
-        this.jdbc = jdbc;
-        this.reads = reads;
-        this.rows = rows;
-        this.metrics = metrics;
-        this.snapshotEvery = snapshotEvery;
-    }
 
     /** Locks the session on a connection of its own, then reads it: the writer that held the lock committed all. */
     SessionWriter open(String id) {
@@ -75,14 +61,6 @@ final class PgWriters {
 
     JournalRecords records() {
         return reads.records();
-    }
-
-    PgSessionRows rows() {
-        return rows;
-    }
-
-    StoreMetrics metrics() {
-        return metrics;
     }
 
     /** Whether a writer with this many committed records after the snapshot checkpoints now. */

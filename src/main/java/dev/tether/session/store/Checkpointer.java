@@ -21,17 +21,9 @@ import org.jboss.logging.Logger;
  * dropped for idleness with records the snapshot lacks, are checkpointed on the store's background thread, under the
  * session's lock (taken without making a writer fail: see {@link SessionLocks#acquireBackground}).
  */
-final class Checkpointer {
+record Checkpointer(FileStoreParts store, Executor background) {
 
     private static final Logger LOG = Logger.getLogger(Checkpointer.class);
-
-    private final FileStoreParts store;
-    private final Executor background;
-
-    Checkpointer(FileStoreParts store, Executor background) {
-        this.store = store;
-        this.background = background;
-    }
 
     /** Whether a session with this many records after its snapshot should be checkpointed. */
     boolean due(int pending) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.config.Json;
 import dev.tether.config.ManagedPools;
 import dev.tether.config.TetherConfig;
-import dev.tether.session.InvalidRequestException;
 import dev.tether.session.KeyedTurn;
 import dev.tether.session.Session;
 import dev.tether.session.SessionBusyException;
@@ -182,14 +181,6 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         SessionFiles files = files(id);
         return metrics.time(StoreMetrics.LOAD, () -> kept(files).orElseGet(() ->
                 reader.read(files, true).state().toSession()));
-    }
-
-    @Override
-    public SessionTail loadTail(String id, int n) {
-        if (n < 0) {
-            throw new InvalidRequestException("tail must be 0 or more");
-        }
-        return SessionTail.of(load(id), n);
     }
 
     @Override

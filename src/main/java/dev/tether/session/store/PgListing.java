@@ -10,17 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** The listing queries of the PostgreSQL store (timed as {@code list}): pages in listing order, all, the count. */
-final class PgListing {
+record PgListing(PgJdbc jdbc, StoreMetrics metrics) {
 
     private static final String SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, agent, directory";
-
-    private final PgJdbc jdbc;
-    private final StoreMetrics metrics;
-
-    PgListing(PgJdbc jdbc, StoreMetrics metrics) {
-        this.jdbc = jdbc;
-        this.metrics = metrics;
-    }
 
     SessionPage page(ListQuery query) {
         SessionPage.validate(query);

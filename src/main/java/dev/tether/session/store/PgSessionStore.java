@@ -2,7 +2,6 @@ package dev.tether.session.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.config.Json;
-import dev.tether.session.InvalidRequestException;
 import dev.tether.session.KeyedTurn;
 import dev.tether.session.Session;
 import dev.tether.session.SessionBusyException;
@@ -84,14 +83,6 @@ public class PgSessionStore implements SessionStore {
     public Session load(String id) {
         String valid = SessionIds.require(id);
         return metrics.time(StoreMetrics.LOAD, () -> reads.read(valid).state().toSession());
-    }
-
-    @Override
-    public SessionTail loadTail(String id, int n) {
-        if (n < 0) {
-            throw new InvalidRequestException("tail must be 0 or more");
-        }
-        return SessionTail.of(load(id), n);
     }
 
     @Override

@@ -21,46 +21,22 @@ import org.jboss.logging.Logger;
  * dropped for idleness with records the snapshot lacks, are checkpointed on the store's background thread, under the
  * session's lock (taken without making a writer fail: see {@link SessionLocks#acquireBackground}).
  */
-final class Checkpointer {
+record Checkpointer(FileStoreParts store, Executor background) {
 
     private static final Logger LOG = Logger.getLogger(Checkpointer.class);
 
-    private final StoreSettings settings;
-    private final JournalCodec codec;
-    private final SnapshotCodec snapshots;
-    private final SessionReader reader;
-    private final StoreListing listing;
-    private final SessionLocks locks;
-    private final OpenSessions open;
-    private final StoreMetrics metrics;
-    private final Executor background;
-
-    Checkpointer(StoreSettings settings, JournalCodec codec, SnapshotCodec snapshots, SessionReader reader,
-                 StoreListing listing, SessionLocks locks, OpenSessions open, StoreMetrics metrics,
-                 Executor background) {
-        this.settings = settings;
-        this.codec = codec;
-        this.snapshots = snapshots;
-        this.reader = reader;
-        this.listing = listing;
-        this.locks = locks;
-        this.open = open;
-        this.metrics = metrics;
-        this.background = background;
-    }
-
     /** Whether a session with this many records after its snapshot should be checkpointed. */
     boolean due(int pending) {
-        return pending >= settings.snapshotEvery();
+        return pending >= store.settings().snapshotEvery();
     }
 
     /** Checkpoints the state of a writer (which holds the lock) up to {@code lastSeq}, now. */
     void checkpoint(SessionFiles files, SessionState state, long lastSeq) {
-        metrics.time(StoreMetrics.CHECKPOINT, () -> {
+        store.metrics().time(StoreMetrics.CHECKPOINT, () -> {
             try {
                 byte[] journal = SessionReader.readIfExists(files.journal());
                 write(files, state.toSession(), state.pruneKeyedTurns(Instant.now()), lastSeq, journal,
-                        codec.scan(journal, files.id()));
+                        store.codec().scan(journal, files.id()));
             } catch (IOException e) {
                 throw IoErrors.store("Cannot checkpoint session " + files.id(), e);
             }
@@ -74,7 +50,7 @@ final class Checkpointer {
 
     /** Drops idle open sessions; those with records their snapshot lacks are checkpointed in the background. */
     void evictIdle(java.nio.file.Path sessionsDir) {
-        for (Map.Entry<String, OpenSessions.Entry> e : open.evictIdle()) {
+        for (Map.Entry<String, OpenSessions.Entry> e : store.open().evictIdle()) {
             if (e.getValue().pending() > 0) {
                 inBackground(SessionFiles.of(sessionsDir, e.getKey()));
             }
@@ -82,24 +58,24 @@ final class Checkpointer {
     }
 
     private void checkpointIdle(SessionFiles files) {
-        try (SessionLocks.Held lock = locks.acquireBackground(files)) {
+        try (SessionLocks.Held lock = store.locks().acquireBackground(files)) {
             if (lock == null || !Files.exists(files.snapshot())) {
                 return; // a writer has it (it checkpoints when it leaves enough records behind), or it was deleted
             }
-            OpenSessions.Entry kept = open.take(files);
+            OpenSessions.Entry kept = store.open().take(files);
             SessionState state;
             long lastSeq;
             if (kept != null) {
                 state = kept.state();
                 lastSeq = kept.lastSeq();
             } else {
-                SessionReader.Loaded loaded = reader.read(files, true);
+                SessionReader.Loaded loaded = store.reader().read(files, true);
                 state = loaded.state();
                 lastSeq = loaded.lastSeq();
             }
             checkpoint(files, state, lastSeq);
             if (kept != null) {
-                open.put(files, state, lastSeq, 0);
+                store.open().put(files, state, lastSeq, 0);
             }
         } catch (SessionNotFoundException e) {
             // deleted meanwhile
@@ -115,16 +91,16 @@ final class Checkpointer {
      */
     void write(SessionFiles files, Session session, List<KeyedTurn> keyedTurns, long seq, byte[] journal,
                JournalCodec.Scan scan) throws IOException {
-        listing.ownDirChange(() -> {
-            AtomicFiles.write(files.snapshot(), snapshots.encode(session, keyedTurns, seq));
+        store.listing().ownDirChange(() -> {
+            AtomicFiles.write(files.snapshot(), store.snapshots().encode(session, keyedTurns, seq));
             rollJournal(files, seq, journal, scan);
-            listing.written(files, session.summary());
+            store.listing().written(files, session.summary());
         });
     }
 
     private void rollJournal(SessionFiles files, long seq, byte[] journal, JournalCodec.Scan scan) throws IOException {
         ArrayDeque<JournalCodec.Line> kept = new ArrayDeque<>();
-        int retention = settings.eventRetention();
+        int retention = store.settings().eventRetention();
         for (JournalCodec.Line line : scan.lines()) {
             if (retention > 0 && JournalRecords.EVENT.equals(line.kind()) && line.seq() <= seq) {
                 if (kept.size() == retention) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.config.Json;
 import dev.tether.config.ManagedPools;
 import dev.tether.config.TetherConfig;
-import dev.tether.session.InvalidRequestException;
 import dev.tether.session.KeyedTurn;
 import dev.tether.session.Session;
 import dev.tether.session.SessionBusyException;
@@ -83,8 +82,8 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         this.open = new OpenSessions(settings.openSessions(), settings.openSessionIdle());
         this.metrics = new StoreMetrics(registry, listing, StoreListing::count);
         this.background = ManagedPools.storeThread();
-        this.checkpointer = new Checkpointer(settings, codec, snapshots, reader, listing, locks, open, metrics,
-                background);
+        this.checkpointer = new Checkpointer(
+                new FileStoreParts(settings, codec, snapshots, reader, listing, locks, open, metrics), background);
         this.writerDeps = new FileSessionWriter.Deps(codec, records, listing, checkpointer, open, metrics);
         long sweep = Math.max(1, settings.openSessionIdle().toMillis() / 2);
         background.scheduleWithFixedDelay(() -> checkpointer.evictIdle(sessionsDir), sweep, sweep,
@@ -148,51 +147,32 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void create(Session session) {
         SessionFiles files = files(session.id());
-        metrics.time(StoreMetrics.CREATE, () -> {
-            listing.ensureOpen();
-            try {
-                listing.ownDirChange(() -> {
-                    try (SessionLocks.Held lock = locks.acquire(files)) {
-                        if (Files.exists(files.snapshot())) {
-                            throw new SessionBusyException("Session " + files.id() + " already exists");
-                        }
-                        // A journal without snapshot is the leftover of an interrupted delete: never replay it. The empty
-                        // journal is created now, so the snapshot's directory fsync covers it, not the first prompt.
-                        Files.write(files.journal(), new byte[0]);
-                        open.remove(files.id());
-                        AtomicFiles.write(files.snapshot(), snapshots.encode(session, List.of(), 0));
-                        listing.written(files, session.summary());
-                        open.put(files, SessionState.of(session), 0, 0); // its first prompt reads nothing
-                    }
-                });
-            } catch (IOException e) {
-                throw IoErrors.store("Cannot create session " + files.id(), e);
+        changeLocked(StoreMetrics.CREATE, files, false, () -> {
+            if (Files.exists(files.snapshot())) {
+                throw new SessionBusyException("Session " + files.id() + " already exists");
             }
+            // A journal without snapshot is the leftover of an interrupted delete: never replay it. The empty
+            // journal is created now, so the snapshot's directory fsync covers it, not the first prompt.
+            Files.write(files.journal(), new byte[0]);
+            open.remove(files.id());
+            AtomicFiles.write(files.snapshot(), snapshots.encode(session, List.of(), 0));
+            listing.written(files, session.summary());
+            open.put(files, SessionState.of(session), 0, 0); // its first prompt reads nothing
         });
     }
 
     @Override
     public void save(Session session) {
         SessionFiles files = files(session.id());
-        metrics.time(StoreMetrics.SAVE, () -> {
-            listing.ensureOpen();
-            try {
-                listing.ownDirChange(() -> {
-                    try (SessionLocks.Held lock = locks.acquire(files)) {
-                        open.remove(files.id());
-                        byte[] journal = SessionReader.readIfExists(files.journal());
-                        JournalCodec.Scan scan = codec.scan(journal, files.id());
-                        SnapshotCodec.Snapshot previous = reader.previous(files, scan);
-                        long seq = Math.max(scan.lastSeq(), previous == null ? 0 : previous.journalSeq());
-                        // a history edit or re-import keeps the Idempotency-Key records: those turns did run
-                        List<KeyedTurn> keyed = previous == null ? List.of()
-                                : previous.state().pruneKeyedTurns(Instant.now());
-                        checkpointer.write(files, session, keyed, seq, journal, scan);
-                    }
-                });
-            } catch (IOException e) {
-                throw IoErrors.store("Cannot save session " + files.id(), e);
-            }
+        changeLocked(StoreMetrics.SAVE, files, false, () -> {
+            open.remove(files.id());
+            byte[] journal = SessionReader.readIfExists(files.journal());
+            JournalCodec.Scan scan = codec.scan(journal, files.id());
+            SnapshotCodec.Snapshot previous = reader.previous(files, scan);
+            long seq = Math.max(scan.lastSeq(), previous == null ? 0 : previous.journalSeq());
+            // a history edit or re-import keeps the Idempotency-Key records: those turns did run
+            List<KeyedTurn> keyed = previous == null ? List.of() : previous.state().pruneKeyedTurns(Instant.now());
+            checkpointer.write(files, session, keyed, seq, journal, scan);
         });
     }
 
@@ -204,14 +184,6 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public SessionTail loadTail(String id, int n) {
-        if (n < 0) {
-            throw new InvalidRequestException("tail must be 0 or more");
-        }
-        return SessionTail.of(load(id), n);
-    }
-
-    @Override
     public boolean exists(String id) {
         return Files.exists(files(id).snapshot());
     }
@@ -219,23 +191,14 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void delete(String id) {
         SessionFiles files = files(id);
-        metrics.time(StoreMetrics.DELETE, () -> {
-            listing.ensureOpen();
-            try {
-                listing.ownDirChange(() -> {
-                    try (SessionLocks.Held lock = lockExisting(files)) {
-                        open.remove(files.id());
-                        // Snapshot first: once it is gone the session is gone; create removes a leftover journal.
-                        Files.deleteIfExists(files.snapshot());
-                        Files.deleteIfExists(files.journal());
-                        Files.deleteIfExists(files.lock());
-                        AtomicFiles.syncDirectory(sessionsDir);
-                        listing.removed(files.id());
-                    }
-                });
-            } catch (IOException e) {
-                throw IoErrors.store("Cannot delete session " + files.id(), e);
-            }
+        changeLocked(StoreMetrics.DELETE, files, true, () -> {
+            open.remove(files.id());
+            // Snapshot first: once it is gone the session is gone; create removes a leftover journal.
+            Files.deleteIfExists(files.snapshot());
+            Files.deleteIfExists(files.journal());
+            Files.deleteIfExists(files.lock());
+            AtomicFiles.syncDirectory(sessionsDir);
+            listing.removed(files.id());
         });
     }
 
@@ -298,6 +261,25 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         SessionFiles files = files(id);
         KeyedTurn turn = reader.read(files, false).state().keyedTurns.get(key);
         return turn == null || turn.expiredAt(now) ? Optional.empty() : Optional.of(turn);
+    }
+
+    /**
+     * Changes a session's files under its lock ({@code existing}: of a stored session), as a change of our own to
+     * the directory (the listing does not re-read it), timed as {@code op}.
+     */
+    private void changeLocked(String op, SessionFiles files, boolean existing, StoreListing.IoStep change) {
+        metrics.time(op, () -> {
+            listing.ensureOpen();
+            try {
+                listing.ownDirChange(() -> {
+                    try (SessionLocks.Held lock = existing ? lockExisting(files) : locks.acquire(files)) {
+                        change.run();
+                    }
+                });
+            } catch (IOException e) {
+                throw IoErrors.store("Cannot " + op + " session " + files.id(), e);
+            }
+        });
     }
 
     /** The session as an open session in memory holds it, when its files are unchanged since. */

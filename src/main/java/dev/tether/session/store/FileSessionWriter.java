@@ -1,32 +1,21 @@
 package dev.tether.session.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.session.KeyedTurn;
-import dev.tether.session.Message;
-import dev.tether.session.Session;
-import dev.tether.session.SessionMetadata;
-import dev.tether.session.SessionResult;
-import dev.tether.session.StoreException;
-import dev.tether.session.ToolUse;
-import dev.tether.session.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * The single writer of one session of a {@link FileSessionStore}. Appends stage one CRC-checked journal line each;
- * {@link #commit()} writes the staged lines with one write and one fsync (group commit). The in-memory state is
- * mutable so nothing is copied per append. Checkpoints (snapshot +
- * journal roll) happen off the request path once {@code snapshot-every} records follow the snapshot
- * ({@link Checkpointer}), or when asked ({@link #checkpoint()}).
+ * The single writer of one session of a {@link FileSessionStore} ({@link StagingWriter} does the group commit).
+ * Appends stage one CRC-checked journal line each; a commit writes the staged lines with one write and one fsync.
+ * The in-memory state is mutable so nothing is copied per append. Checkpoints (snapshot + journal roll) happen off the
+ * request path once {@code snapshot-every} records follow the snapshot ({@link Checkpointer}), or when asked
+ * ({@link #checkpoint()}).
  */
-final class FileSessionWriter implements SessionWriter {
+final class FileSessionWriter extends StagingWriter {
 
     private static final Logger LOG = Logger.getLogger(FileSessionWriter.class);
 
@@ -38,182 +27,74 @@ final class FileSessionWriter implements SessionWriter {
     private final Deps store;
     private final SessionFiles files;
     private final SessionLocks.Held lock;
-    private final SessionState state;
-    private long lastSeq;
-    /** Records in the journal that the snapshot does not include yet. */
-    private int pending;
     private RandomAccessFile journal;
     private final Staged staged = new Staged();
-    /** A commit failed: staged records were lost, so nothing more may be written through this writer. */
-    private boolean failed;
-    private boolean closed;
 
     FileSessionWriter(Deps store, SessionFiles files, SessionLocks.Held lock, SessionState state,
                       long lastSeq, int pending) {
+        super(store.records(), store.metrics(), state, lastSeq, pending);
         this.store = store;
         this.files = files;
         this.lock = lock;
-        this.state = state;
-        this.lastSeq = lastSeq;
-        this.pending = pending;
     }
 
     @Override
-    public synchronized Session current() {
-        return state.toSession();
+    void stage(ObjectNode record, KeyedTurn keyed) {
+        staged.writeBytes(store.codec().encode(record)); // the key travels in the record
     }
 
     @Override
-    public synchronized long appendMessage(Message message, Instant at) {
-        Objects.requireNonNull(message, "message");
-        Instant when = at == null ? Instant.now() : at;
-        long seq = write(store.records().message(lastSeq + 1, when, message));
-        state.addMessage(message, when);
-        return appended(seq);
-    }
-
-    @Override
-    public synchronized long appendKeyedPrompt(Message message, Instant at, String key, String requestHash,
-                                               Instant expiresAt) {
-        Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(requestHash, "requestHash");
-        Objects.requireNonNull(expiresAt, "expiresAt");
-        Instant when = at == null ? Instant.now() : at;
-        long seq = write(store.records().keyedMessage(lastSeq + 1, when, message, key, requestHash, expiresAt));
-        state.keyTurn(KeyedTurn.started(key, requestHash, state.messageCount, seq, expiresAt));
-        state.addMessage(message, when);
-        return appended(seq);
-    }
-
-    @Override
-    public synchronized long recordTurnResult(String key, SessionResult result) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(result, "result");
-        long seq = write(store.records().turnResult(lastSeq + 1, Instant.now(), key, result));
-        state.endKeyedTurn(key, result, seq);
-        return appended(seq);
-    }
-
-    @Override
-    public synchronized long appendToolUse(ToolUse toolUse) {
-        Objects.requireNonNull(toolUse, "toolUse");
-        long seq = write(store.records().toolUse(lastSeq + 1, Instant.now(), toolUse));
-        state.addToolUse(toolUse);
-        return appended(seq);
-    }
-
-    @Override
-    public synchronized long updateMeta(String title, SessionMetadata metadata, Usage usage, Instant at) {
-        SessionMetadata m = metadata == null ? SessionMetadata.DEFAULT : metadata;
-        Usage u = usage == null ? Usage.ZERO : usage;
-        Instant updated = state.updatedAt;
-        if (at != null) {
-            Instant t = dev.tether.session.Timestamps.truncate(at);
-            updated = t.isAfter(updated) ? t : updated;
-        }
-        long seq = write(store.records().meta(lastSeq + 1, at == null ? Instant.now() : at, title, m, u, updated));
-        state.setMeta(title, m, u, at);
-        return appended(seq);
-    }
-
-    @Override
-    public synchronized long appendEvent(JsonNode event) {
-        Objects.requireNonNull(event, "event");
-        return appended(write(store.records().event(lastSeq + 1, Instant.now(), event)));
-    }
-
-    @Override
-    public synchronized long lastSeq() {
-        return lastSeq;
-    }
-
-    @Override
-    public synchronized void checkpoint() {
-        commit();
-        store.checkpointer().checkpoint(files, state, lastSeq);
-        pending = 0;
-    }
-
-    /**
-     * Commits what is staged, leaves the session open in memory for the next writer (unless a write failed), and
-     * releases the locks; a journal of {@code snapshot-every} records or more is checkpointed in the background.
-     */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
+    void writeStaged() {
+        long before = -1;
         try {
-            if (!failed) {
-                commit();
-            }
-        } catch (StoreException e) {
-            // the records lost were never acknowledged: nothing was told about them
-            LOG.warnf("session %s: closing the writer: %s", files.id(), e.getMessage());
-        } finally {
-            closed = true;
-            try {
-                closeJournal();
-                if (!failed) {
-                    store.open().put(files, state, lastSeq, pending);
-                }
-            } catch (IOException e) {
-                LOG.debugf("session %s: closing journal: %s", files.id(), IoErrors.reason(e));
-            }
-            lock.close();
+            RandomAccessFile file = journal();
+            before = file.length();
+            file.seek(before);
+            staged.writeTo(file);
+            Fsyncs.sync(file.getFD());
+        } catch (IOException e) {
+            rollBack(before);
+            throw IoErrors.store("Cannot append to session " + files.id(), e);
         }
-        if (!failed && store.checkpointer().due(pending)) {
-            store.checkpointer().inBackground(files);
-        }
-    }
-
-    /** Stages a record: encoded now (O(record)), written and fsynced with the others of its durability point. */
-    private long write(ObjectNode record) {
-        ensureUsable();
-        long seq = record.get("seq").asLong();
-        store.metrics().time(StoreMetrics.APPEND, () -> staged.writeBytes(store.codec().encode(record)));
-        lastSeq = seq;
-        return seq;
     }
 
     @Override
-    public synchronized long commit() {
-        ensureUsable();
-        if (staged.size() == 0) {
-            return lastSeq;
-        }
-        store.metrics().time(StoreMetrics.COMMIT, () -> {
-            long before = -1;
-            try {
-                RandomAccessFile file = journal();
-                before = file.length();
-                file.seek(before);
-                staged.writeTo(file);
-                Fsyncs.sync(file.getFD());
-            } catch (IOException e) {
-                failed = true; // the staged records are lost and current() is ahead of the disk: no more writes
-                rollBack(before);
-                throw IoErrors.store("Cannot append to session " + files.id(), e);
-            } finally {
-                staged.reset();
-            }
-        });
-        indexCommitted();
-        return lastSeq;
+    void discardStaged() {
+        staged.reset();
     }
 
-    private long appended(long seq) {
-        pending++;
-        return seq;
-    }
-
-    /** After a commit: new summary and journal stamp in the listing (not persisted now: O(record)). */
-    private void indexCommitted() {
+    /** New summary and journal stamp in the listing (not persisted now: O(record)). */
+    @Override
+    void committed() {
         try {
             store.listing().appended(files, state.summary(), FileStamp.of(files.journal()));
         } catch (IOException e) {
             LOG.debugf("session %s: journal stamp unavailable: %s", files.id(), IoErrors.reason(e));
+        }
+    }
+
+    @Override
+    void writeCheckpoint() {
+        store.checkpointer().checkpoint(files, state, lastSeq());
+    }
+
+    /**
+     * Leaves the session open in memory for the next writer (unless a write failed) and releases the locks; a journal
+     * of {@code snapshot-every} records or more is checkpointed in the background.
+     */
+    @Override
+    void release(boolean intact) {
+        try {
+            closeJournal();
+            if (intact) {
+                store.open().put(files, state, lastSeq(), pending());
+            }
+        } catch (IOException e) {
+            LOG.debugf("session %s: closing journal: %s", files.id(), IoErrors.reason(e));
+        }
+        lock.close();
+        if (intact && store.checkpointer().due(pending())) {
+            store.checkpointer().inBackground(files);
         }
     }
 
@@ -254,19 +135,6 @@ final class FileSessionWriter implements SessionWriter {
             RandomAccessFile ch = journal;
             journal = null;
             ch.close();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("writer of session " + files.id() + " is closed");
-        }
-    }
-
-    private void ensureUsable() {
-        ensureOpen();
-        if (failed) {
-            throw new StoreException("Session " + files.id() + " lost records in a failed write; reopen it", null);
         }
     }
 

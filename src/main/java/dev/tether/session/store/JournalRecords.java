@@ -39,9 +39,7 @@ final class JournalRecords {
     }
 
     ObjectNode message(long seq, Instant at, Message message) {
-        ObjectNode n = header(seq, at, MESSAGE);
-        n.set("message", mapper.valueToTree(message));
-        return n;
+        return record(seq, at, MESSAGE, mapper.valueToTree(message));
     }
 
     /** The user message of a keyed prompt, with its key: one record, so the key is durable exactly with the message. */
@@ -60,9 +58,7 @@ final class JournalRecords {
     }
 
     ObjectNode toolUse(long seq, Instant at, ToolUse toolUse) {
-        ObjectNode n = header(seq, at, TOOL_USE);
-        n.set("tool_use", mapper.valueToTree(toolUse));
-        return n;
+        return record(seq, at, TOOL_USE, mapper.valueToTree(toolUse));
     }
 
     ObjectNode meta(long seq, Instant at, String title, SessionMetadata metadata, Usage usage, Instant updatedAt) {
@@ -75,8 +71,13 @@ final class JournalRecords {
     }
 
     ObjectNode event(long seq, Instant at, JsonNode event) {
-        ObjectNode n = header(seq, at, EVENT);
-        n.set("event", event);
+        return record(seq, at, EVENT, event);
+    }
+
+    /** A record whose body is one field named as its kind. */
+    private ObjectNode record(long seq, Instant at, String kind, JsonNode body) {
+        ObjectNode n = header(seq, at, kind);
+        n.set(kind, body);
         return n;
     }
 

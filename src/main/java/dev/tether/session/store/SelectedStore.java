@@ -22,25 +22,16 @@ public class SelectedStore {
 
     private final TetherConfig config;
     private final Instance<FileSessionStore> fileStore;
-    private final Instance<AgroalDataSource> dataSource;
-    private final Instance<StoreImport> importer;
-    private final MeterRegistry registry;
-    private final ObjectMapper json;
 
-    public SelectedStore(TetherConfig config, Instance<FileSessionStore> fileStore, Instance<AgroalDataSource> dataSource,
-                         Instance<StoreImport> importer, MeterRegistry registry, ObjectMapper json) {
+    public SelectedStore(TetherConfig config, Instance<FileSessionStore> fileStore) {
         this.config = config;
         this.fileStore = fileStore;
-        this.dataSource = dataSource;
-        this.importer = importer;
-        this.registry = registry;
-        this.json = json;
     }
 
-    /** The store every capability uses. */
+    /** The store every capability uses; what only the PostgreSQL store needs is resolved only for it. */
     @Produces
     @ApplicationScoped
-    SessionStore sessionStore() {
+    SessionStore sessionStore(Instance<AgroalDataSource> dataSource, MeterRegistry registry, ObjectMapper json) {
         return switch (config.store().kind()) {
             case FILE -> fileStore.get();
             case POSTGRES -> new PgSessionStore(dataSource.get(), StoreSettings.from(config.store()), registry, json);
@@ -48,7 +39,7 @@ public class SelectedStore {
     }
 
     /** PostgreSQL: runs the import of {@code tether.store.import-from} at start. */
-    void openAtStartup(@Observes StartupEvent event, SessionStore store) {
+    void openAtStartup(@Observes StartupEvent event, SessionStore store, Instance<StoreImport> importer) {
         if (config.store().kind() == TetherConfig.StoreKind.POSTGRES) {
             config.store().importFrom().ifPresent(dir -> importer.get().run(dir, store));
         }

@@ -1,6 +1,7 @@
 package dev.tether.session.store;
 
 import dev.tether.session.Cancellation;
+import dev.tether.session.InvalidRequestException;
 import dev.tether.session.KeyedTurn;
 import dev.tether.session.Session;
 import dev.tether.session.SessionSummary;
@@ -30,7 +31,12 @@ public interface SessionStore {
     Session load(String id);
 
     /** The session with only its last {@code n} messages and tool uses. */
-    SessionTail loadTail(String id, int n);
+    default SessionTail loadTail(String id, int n) {
+        if (n < 0) {
+            throw new InvalidRequestException("tail must be 0 or more");
+        }
+        return SessionTail.of(load(id), n);
+    }
 
     /** Whether a session with this id is stored. */
     boolean exists(String id);

@@ -32,6 +32,7 @@ public class TurnServices {
     private final WorkspaceRoot workspaceRoot;
     private final ContextChangeHook contextChanges;
     private final LoopMetrics loopMetrics;
+    private final List<ToolDefinition> toolDefinitions;
 
     @Inject
     public TurnServices(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
@@ -56,6 +57,9 @@ public class TurnServices {
         this.contextChanges = contextChanges;
         this.caller = caller;
         this.loopMetrics = new LoopMetrics(meters, tools);
+        // the registry is fixed at start: every request shares one list (its schemas copied once, never per request)
+        this.toolDefinitions = tools.tools().stream()
+                .map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();
     }
 
     /** The same services with another provider caller (tests record retry waits instead of sleeping them). */
@@ -66,7 +70,7 @@ public class TurnServices {
 
     /** The definitions of the enabled tools, as advertised to models. */
     List<ToolDefinition> toolDefinitions() {
-        return tools.tools().stream().map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();
+        return toolDefinitions;
     }
 
     /** A turn's (or a manual compaction's) view of the session's bus, with usage summing and loop meters. */

@@ -57,9 +57,11 @@ public class TurnServices {
         this.contextChanges = contextChanges;
         this.caller = caller;
         this.loopMetrics = new LoopMetrics(meters, tools);
-        // the registry is fixed at start: every request shares one list (its schemas copied once, never per request)
-        this.toolDefinitions = tools.tools().stream()
-                .map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();
+        // the registry is fixed at start: every request shares one list (its schemas copied once, never per request);
+        // List.copyOf, not Stream.toList: requests take List.copyOf of it, which keeps only the former as it is, and the
+        // token estimate of the tools is kept for as long as the same list comes back
+        this.toolDefinitions = List.copyOf(tools.tools().stream()
+                .map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList());
     }
 
     /** The same services with another provider caller (tests record retry waits instead of sleeping them). */

@@ -26,7 +26,10 @@ public final class Timestamps {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private static final int CANONICAL_LENGTH = 24;
+    /** The form {@link #format} writes: its fields (year … millisecond) start at {@code AT} and are {@code WIDTH} long. */
+    private static final String CANONICAL = "0000-00-00T00:00:00.000Z";
+    private static final int[] AT = {0, 5, 8, 11, 14, 17, 20};
+    private static final int[] WIDTH = {4, 2, 2, 2, 2, 2, 3};
     /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years {@code yyyy} (year of era) writes as they are. */
     private static final long MIN_FAST_SECOND = -62_135_596_800L;
     private static final long MAX_FAST_SECOND = 253_402_300_799L;
@@ -41,21 +44,12 @@ public final class Timestamps {
         }
         // the formatter's general machinery costs several times this on the turn thread, which stamps every record
         LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, instant.getNano(), ZoneOffset.UTC);
-        char[] out = new char[CANONICAL_LENGTH];
-        digits(out, 0, t.getYear(), 4);
-        out[4] = '-';
-        digits(out, 5, t.getMonthValue(), 2);
-        out[7] = '-';
-        digits(out, 8, t.getDayOfMonth(), 2);
-        out[10] = 'T';
-        digits(out, 11, t.getHour(), 2);
-        out[13] = ':';
-        digits(out, 14, t.getMinute(), 2);
-        out[16] = ':';
-        digits(out, 17, t.getSecond(), 2);
-        out[19] = '.';
-        digits(out, 20, t.getNano() / 1_000_000, 3);
-        out[23] = 'Z';
+        int[] values = {t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(),
+                t.getNano() / 1_000_000};
+        char[] out = CANONICAL.toCharArray();
+        for (int f = 0; f < AT.length; f++) {
+            digits(out, AT[f], values[f], WIDTH[f]);
+        }
         return new String(out);
     }
 
@@ -78,23 +72,26 @@ public final class Timestamps {
      * the general parser; {@code null} for anything else, which the general parser then reads (or rejects).
      */
     private static Instant parseCanonical(String t) {
-        if (t.length() != CANONICAL_LENGTH || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T'
-                || t.charAt(13) != ':' || t.charAt(16) != ':' || t.charAt(19) != '.' || t.charAt(23) != 'Z') {
+        if (t.length() != CANONICAL.length()) {
             return null;
         }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        int millis = digits(t, 20, 3);
-        if ((year | month | day | hour | minute | second | millis) < 0 || month < 1 || month > 12 || day < 1
-                || day > YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
+        int[] v = new int[AT.length];
+        for (int f = 0; f < AT.length; f++) {
+            int end = AT[f] + WIDTH[f];
+            v[f] = digits(t, AT[f], WIDTH[f]);
+            if (v[f] < 0 || t.charAt(end) != CANONICAL.charAt(end)) {
+                return null;
+            }
+        }
+        int year = v[0];
+        int month = v[1];
+        int day = v[2];
+        if (month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth() || v[3] > 23
+                || v[4] > 59 || v[5] > 59) {
             return null; // out of range: the general parser says why
         }
-        long epochSecond = LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second;
-        return Instant.ofEpochSecond(epochSecond, millis * 1_000_000L);
+        long epochSecond = LocalDate.of(year, month, day).toEpochDay() * 86_400L + v[3] * 3600L + v[4] * 60L + v[5];
+        return Instant.ofEpochSecond(epochSecond, v[6] * 1_000_000L);
     }
 
     /** The non-negative decimal number of {@code n} ASCII digits at {@code from}; -1 when one is not a digit. */

@@ -21,17 +21,12 @@ import java.util.List;
 record TurnServices(TetherConfig config, ContextManager context, RlmEngine rlm, TitleGenerator titles,
                     ToolCallExecutor executor, ToolRegistry tools, SystemPrompts prompts, ProviderCaller caller,
                     MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges,
-                    LoopMetrics loopMetrics) {
+                    LoopMetrics loopMetrics, List<ToolDefinition> toolDefinitions) {
 
     /** The same services with another provider caller (tests record retry waits instead of sleeping them). */
     TurnServices withCaller(ProviderCaller other) {
         return new TurnServices(config, context, rlm, titles, executor, tools, prompts, other, meters, workspaceRoot,
-                contextChanges, loopMetrics);
-    }
-
-    /** The definitions of the enabled tools, as advertised to models. */
-    List<ToolDefinition> toolDefinitions() {
-        return tools.tools().stream().map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList();
+                contextChanges, loopMetrics, toolDefinitions);
     }
 
     /** A turn's (or a manual compaction's) view of the session's bus, with usage summing and loop meters. */
@@ -50,8 +45,13 @@ record TurnServices(TetherConfig config, ContextManager context, RlmEngine rlm, 
                                   MeterRegistry meters, WorkspaceRoot workspaceRoot, ContextChangeHook contextChanges) {
             ProviderCaller caller = new ProviderCaller(Sleeper.REAL, config.agent().maxStreamRestarts(),
                     config.agent().maxCallDuration());
+            // the registry is fixed at start: every request shares one list (its schemas copied once, never per
+            // request); List.copyOf, not Stream.toList: requests take List.copyOf of it, which keeps only the former
+            // as it is, and the token estimate of the tools is kept for as long as the same list comes back
+            List<ToolDefinition> definitions = List.copyOf(tools.tools().stream()
+                    .map(t -> new ToolDefinition(t.name(), t.description(), t.parameters())).toList());
             return new TurnServices(config, context, rlm, titles, executor, tools, prompts, caller, meters,
-                    workspaceRoot, contextChanges, new LoopMetrics(meters, tools));
+                    workspaceRoot, contextChanges, new LoopMetrics(meters, tools), definitions);
         }
     }
 }

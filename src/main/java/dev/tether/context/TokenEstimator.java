@@ -17,7 +17,15 @@ public final class TokenEstimator {
     /** Estimate of an {@code image} part. */
     public static final long IMAGE_TOKENS = 2000;
 
-    // a private mapper with default settings: the serialization of a tool definition must not depend on app config
+    /** The classes of {@code List.of(…)} and {@code Stream.toList()}, lists nobody can change. */
+    private static final Class<?> IMMUTABLE_LIST = List.of(1, 2, 3).getClass();
+    private static final Class<?> IMMUTABLE_LIST_12 = List.of(1).getClass();
+
+    /** A tool list and its estimate. */
+    private record ToolsEstimate(List<ToolDefinition> tools, long tokens) {
+    }
+
+    private static volatile ToolsEstimate lastTools;
 
     private TokenEstimator() {
     }
@@ -99,15 +107,31 @@ public final class TokenEstimator {
         return estimate(node.toString()); // a tree's toString is its compact JSON
     }
 
-    /** Estimate of the tool definitions of a request. */
+    /**
+     * Estimate of the tool definitions of a request. The turns pass one list, built once, with every request (and the
+     * context manager estimates each request more than once): the estimate of the list last seen is kept, so its
+     * schemas are serialised once, not per request.
+     */
     public static long estimateTools(List<ToolDefinition> tools) {
+        if (tools == null) {
+            return 0;
+        }
+        ToolsEstimate last = lastTools;
+        if (last != null && last.tools() == tools) {
+            return last.tokens();
+        }
         long n = 0;
-        if (tools != null) {
-            for (ToolDefinition t : tools) {
-                n += estimate(t);
-            }
+        for (ToolDefinition t : tools) {
+            n += estimate(t);
+        }
+        if (isImmutable(tools)) { // a list that may still change cannot be remembered by identity
+            lastTools = new ToolsEstimate(tools, n);
         }
         return n;
+    }
+
+    private static boolean isImmutable(List<ToolDefinition> tools) {
+        return tools.getClass() == IMMUTABLE_LIST || tools.getClass() == IMMUTABLE_LIST_12;
     }
 
     /** Request estimate: system prompt + messages + tool definitions. */

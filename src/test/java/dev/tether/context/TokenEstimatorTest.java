@@ -8,6 +8,7 @@ import dev.tether.session.ContentPart;
 import dev.tether.session.ContextPolicy;
 import dev.tether.session.Message;
 import dev.tether.session.Role;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,26 @@ class TokenEstimatorTest {
         assertEquals(TokenEstimator.estimate(serialized), TokenEstimator.estimate(def));
         assertEquals(TokenEstimator.estimate("sys") + 358 + TokenEstimator.estimate(serialized),
                 TokenEstimator.estimateRequest("sys", List.of(Message.userText("a".repeat(1000))), List.of(def)));
+    }
+
+    @Test
+    void aToolListIsEstimatedAsItIsNowWhetherOrNotItsEstimateIsKept() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ToolDefinition read = new ToolDefinition("read", "Read a file", json.readTree("{\"type\":\"object\"}"));
+        ToolDefinition write = new ToolDefinition("write", "Write a file with many words in its description",
+                json.readTree("{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}}}"));
+        long both = TokenEstimator.estimate(read) + TokenEstimator.estimate(write);
+        List<ToolDefinition> fixed = List.of(read, write);
+        assertEquals(both, TokenEstimator.estimateTools(fixed));
+        assertEquals(both, TokenEstimator.estimateTools(fixed)); // the kept estimate
+        assertEquals(TokenEstimator.estimate(read), TokenEstimator.estimateTools(List.of(read)));
+        // a list that can change is estimated afresh every time, never from what it held before
+        ArrayList<ToolDefinition> changing = new ArrayList<>(List.of(read));
+        assertEquals(TokenEstimator.estimate(read), TokenEstimator.estimateTools(changing));
+        changing.add(write);
+        assertEquals(both, TokenEstimator.estimateTools(changing));
+        assertEquals(0, TokenEstimator.estimateTools(null));
+        assertEquals(both, TokenEstimator.estimateTools(fixed));
     }
 
     @Test

@@ -179,8 +179,14 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public Session load(String id) {
         SessionFiles files = files(id);
-        return metrics.time(StoreMetrics.LOAD, () -> kept(files).orElseGet(() ->
-                reader.read(files, true).state().toSession()));
+        return metrics.time(StoreMetrics.LOAD, () -> kept(files).orElseGet(() -> {
+            SessionReader.Loaded loaded = reader.read(files, true);
+            Session session = loaded.state().toSession();
+            if (loaded.untorn()) { // a prompt loads, then opens a writer: the writer takes this instead of reading again
+                open.putRead(files.id(), loaded);
+            }
+            return session;
+        }));
     }
 
     @Override
@@ -238,7 +244,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
                 return new FileSessionWriter(writerDeps, files, lock, kept.state(), kept.lastSeq(), kept.pending());
             }
             SessionReader.Loaded loaded = metrics.time(StoreMetrics.LOAD, () -> reader.read(files, true));
-            if (loaded.validEnd() < loaded.journalBytes()) {
+            if (!loaded.untorn()) {
                 SessionReader.truncate(files.journal(), loaded.validEnd()); // drop a torn tail before appending
             }
             return new FileSessionWriter(writerDeps, files, lock, loaded.state(), loaded.lastSeq(), loaded.pending());

@@ -22,6 +22,7 @@ final class JournalCodec {
     private static final byte[] CRC_FIELD = ",\"crc\":\"".getBytes(StandardCharsets.US_ASCII);
     /** {@code ,"crc":"} + 8 hex digits + {@code "}}. */
     private static final int SUFFIX = CRC_FIELD.length + 8 + 2;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final ObjectMapper mapper;
 
@@ -50,18 +51,25 @@ final class JournalCodec {
         int bodyLength = json.length - 1; // drop the closing brace, the crc field closes the object
         CRC32 crc = new CRC32();
         crc.update(json, 0, bodyLength);
-        byte[] hex = String.format("%08x", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
         byte[] line = new byte[bodyLength + SUFFIX + 1];
         System.arraycopy(json, 0, line, 0, bodyLength);
         int p = bodyLength;
         System.arraycopy(CRC_FIELD, 0, line, p, CRC_FIELD.length);
         p += CRC_FIELD.length;
-        System.arraycopy(hex, 0, line, p, 8);
+        writeHex(crc.getValue(), line, p); // not String.format: its parsing costs more than the rest of the line
         p += 8;
         line[p++] = '"';
         line[p++] = '}';
         line[p] = '\n';
         return line;
+    }
+
+    /** The 8 lower-case hex digits of a CRC32 value at {@code at}. */
+    static void writeHex(long crc, byte[] out, int at) {
+        for (int i = 7; i >= 0; i--) {
+            out[at + i] = HEX[(int) (crc & 0xf)];
+            crc >>>= 4;
+        }
     }
 
     /** Decodes every line; corrupt lines are skipped with a warning, a torn last line is dropped with one. */

@@ -61,8 +61,24 @@ final class OpenSessions {
         if (capacity == 0 || !state.keepContent) {
             return;
         }
-        entries.put(files.id(), new Entry(state, lastSeq, pending, FileStamp.of(files.snapshot()),
+        keep(files.id(), new Entry(state, lastSeq, pending, FileStamp.of(files.snapshot()),
                 FileStamp.of(files.journal()), System.nanoTime()));
+    }
+
+    /**
+     * Keeps a session a reader loaded without holding its lock, stamped as its files were before they were read: a
+     * write meanwhile changed them, so such an entry is dropped on use, never served. An entry a writer left wins.
+     */
+    synchronized void putRead(String id, SessionReader.Loaded loaded) {
+        if (capacity == 0 || !loaded.state().keepContent || entries.containsKey(id)) {
+            return;
+        }
+        keep(id, new Entry(loaded.state(), loaded.lastSeq(), loaded.pending(), loaded.snapshot(), loaded.journal(),
+                System.nanoTime()));
+    }
+
+    private void keep(String id, Entry entry) {
+        entries.put(id, entry);
         if (entries.size() > capacity) {
             Iterator<String> eldest = entries.keySet().iterator();
             eldest.next();

@@ -34,8 +34,17 @@ final class SessionReader {
         this.snapshots = snapshots;
     }
 
-    /** A session as read: state, the last sequence used, records after the snapshot, and the journal's valid end. */
-    record Loaded(SessionState state, long lastSeq, int pending, int validEnd, int journalBytes) {
+    /**
+     * A session as read: state, the last sequence used, records after the snapshot, the journal's valid end, and the
+     * stamps its snapshot and journal had before they were read (so a change while reading shows as a changed stamp).
+     */
+    record Loaded(SessionState state, long lastSeq, int pending, int validEnd, int journalBytes, FileStamp snapshot,
+                  FileStamp journal) {
+
+        /** Whether the journal ends with a complete record, so a writer can append to it as it is. */
+        boolean untorn() {
+            return validEnd == journalBytes;
+        }
     }
 
     long transcriptReads() {
@@ -56,7 +65,8 @@ final class SessionReader {
             if (!before.exists()) {
                 throw new SessionNotFoundException(files.id());
             }
-            long total = before.bytes() + FileStamp.of(files.journal()).bytes();
+            FileStamp journalBefore = FileStamp.of(files.journal());
+            long total = before.bytes() + journalBefore.bytes();
             if (total > maxSessionBytes) {
                 throw new CorruptSessionException(String.format(
                         "Session %s is too large to load: %d bytes stored, the limit is %d bytes",
@@ -85,7 +95,7 @@ final class SessionReader {
                 }
             }
             return new Loaded(snap.state(), Math.max(snap.journalSeq(), scan.lastSeq()), pending, scan.validEnd(),
-                    journal.length);
+                    journal.length, before, journalBefore);
         }
         throw new StoreException("Session " + files.id() + " kept changing while being read; try again", null);
     }

@@ -316,8 +316,7 @@ class ContextFlowTest {
     }
 
     static JsonNode messages(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString())
-                .get("messages");
+        return ApiSessions.read(id).get("messages");
     }
 
     private static List<String> texts(JsonNode messages) {

@@ -151,7 +151,7 @@ class LiveEventsTest {
         assertToolComplete(completes.get(1), "call_l", "list", "a.txt");
 
         JsonNode result = ofType(frames, "done").get(0).get("result");
-        JsonNode session = session(id);
+        JsonNode session = ApiSessions.read(id);
         assertEquals("It says hello.", result.get("text").asText());
         assertEquals(id, result.get("session_id").asText());
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -179,12 +179,12 @@ class LiveEventsTest {
         assertEquals("Hi there", result.get("text").asText());
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals(1, result.get("steps").asInt());
-        assertEquals(2, session(id).get("messages").size());
-        assertEquals("Scripted title", session(id).get("title").asText());
+        assertEquals(2, ApiSessions.read(id).get("messages").size());
+        assertEquals("Scripted title", ApiSessions.read(id).get("title").asText());
 
         // The same prompt answered as JSON gives the same result semantics (second turn: no title call now).
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi again"));
-        JsonNode json = promptJson(id, "hello");
+        JsonNode json = ApiSessions.promptResult(id, body("hello"));
         assertEquals(result.get("session_id"), json.get("session_id"));
         assertEquals(Set.of("text", "session_id", "terminal_reason", "steps", "usage", "error"), fieldNames(json));
         assertEquals("Hi again", json.get("text").asText());
@@ -208,7 +208,7 @@ class LiveEventsTest {
         JsonNode result = ofType(frames, "done").get(0).get("result");
         JsonNode expected = SseTurns.usageSum(usages);
         assertEquals(expected, result.get("usage"));
-        assertEquals(expected, session(id).get("usage"));
+        assertEquals(expected, ApiSessions.read(id).get("usage"));
         assertEquals(40L, expected.get("cache_read_tokens").asLong());
     }
 
@@ -274,7 +274,7 @@ class LiveEventsTest {
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         try (SseClient slow = SseClient.get(sessions.resolve(id + "/events"), Map.of(), pace).awaitFollowing()) {
             clock.scheduleAtFixedRate(pace::release, 0, 1, TimeUnit.SECONDS);
-            JsonNode result = promptJson(id, "What does a.txt say?");
+            JsonNode result = ApiSessions.promptResult(id, body("What does a.txt say?"));
             int readDuringTurn = slow.buffered();
             assertEquals("completed", result.get("terminal_reason").asText());
             assertTrue(readDuringTurn < 20, "the turn ended while the slow reader had read " + readDuringTurn
@@ -318,13 +318,6 @@ class LiveEventsTest {
         return frames;
     }
 
-    private static JsonNode promptJson(String id, String message) {
-        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body(message))
-                .post("/api/sessions/" + id + "/prompt");
-        assertEquals(200, r.statusCode(), r.asString());
-        return PromptFlowTest.read(r.asString());
-    }
-
     /**
      * The durable events recorded in the session's journal: {@code GET /events} with {@code Last-Event-ID: 0}, read
      * up to the terminal event of the last finished turn (the stream then goes on live, so the reader stops there).
@@ -348,16 +341,12 @@ class LiveEventsTest {
     /** How many turns ended on the session so far: one terminal event each (user messages count the turns). */
     private static int countTerminals(String id) {
         int turns = 0;
-        for (JsonNode m : session(id).get("messages")) {
+        for (JsonNode m : ApiSessions.read(id).get("messages")) {
             if (m.get("role").asText().equals("user")) {
                 turns++;
             }
         }
         return turns;
-    }
-
-    private static JsonNode session(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
     }
 
     private static JsonNode data(Frame f) {

@@ -190,7 +190,7 @@ class RlmAndTitleFlowTest {
 
         SseTurns.prompt(sessions, id, Map.of("message", request));
 
-        assertEquals("Fix Date Parser Bug", session(id).path("title").asText());
+        assertEquals("Fix Date Parser Bug", ApiSessions.read(id).path("title").asText());
         List<RecordedRequest> titles = llm.requests(Kind.TITLE);
         assertEquals(1, titles.size());
         JsonNode json = titles.get(0).json();
@@ -216,7 +216,7 @@ class RlmAndTitleFlowTest {
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", request));
 
         assertEquals("done", ContextFlowTest.last(events).path("type").asText());
-        assertEquals(request.substring(0, 47) + "...", session(id).path("title").asText());
+        assertEquals(request.substring(0, 47) + "...", ApiSessions.read(id).path("title").asText());
         List<RecordedRequest> titles = llm.requests(Kind.TITLE);
         assertEquals(1, titles.size(), "title calls are not retried");
         assertEquals(request, titles.get(0).lastMessageText(), "the environment block is not a title source");
@@ -228,7 +228,7 @@ class RlmAndTitleFlowTest {
         llm.script(Kind.TITLE, Reply.text("\n  \"...\"  \nA title would go here."));
         llm.script(Kind.LOOP, Reply.text("On it."));
         SseTurns.prompt(sessions, id, Map.of("message", "  Bump   the\tversion in pom.xml  "));
-        assertEquals("Bump the version in pom.xml", session(id).path("title").asText());
+        assertEquals("Bump the version in pom.xml", ApiSessions.read(id).path("title").asText());
     }
 
     @Test
@@ -237,19 +237,15 @@ class RlmAndTitleFlowTest {
         SessionFixtures.seed(store, id, "Kept title", List.of(), m -> m);
         llm.script(Kind.LOOP, Reply.text("Fine."));
         SseTurns.prompt(sessions, id, Map.of("message", "hello there"));
-        assertEquals("Kept title", session(id).path("title").asText());
+        assertEquals("Kept title", ApiSessions.read(id).path("title").asText());
         assertTrue(llm.requests(Kind.TITLE).isEmpty());
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private static JsonNode session(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
-    }
-
     /** The stored content of the tool result at transcript index {@code index}. */
     private static String toolResult(String id, int index) {
-        JsonNode m = session(id).get("messages").get(index);
+        JsonNode m = ApiSessions.read(id).get("messages").get(index);
         assertEquals("tool", m.path("role").asText(), m.toString());
         return m.path("content").get(0).path("content").asText();
     }

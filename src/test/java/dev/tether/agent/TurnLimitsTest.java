@@ -65,14 +65,15 @@ class TurnLimitsTest {
     void aProviderThatNeverAnswersEndsTheTurnWithAnErrorNamingTheCallBound() {
         String id = ApiSessions.create(workspace);
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.hang());
-        JsonNode result = prompt(id, "hello");
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
         assertEquals("error", result.get("terminal_reason").asText(), result.toString());
         assertTrue(result.get("error").asText().contains("tether.agent.max-call-duration (2s)"), result.toString());
         assertTrue(Eventually.holds(Duration.ofSeconds(10), () -> llm.exchangesInFlight() == 0),
                 "the hung exchange was closed");
 
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Back."));
-        assertEquals("completed", prompt(id, "again").get("terminal_reason").asText());
+        assertEquals("completed",
+                ApiSessions.promptResult(id, Map.of("message", "again")).get("terminal_reason").asText());
     }
 
     @Test
@@ -82,14 +83,15 @@ class TurnLimitsTest {
         // every step is quick and calls a tool: only the turn bound stops this turn (max_steps is 50)
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.toolCall("c" + calls.incrementAndGet(), "list", "{}")
                 .chunkDelay(Duration.ofMillis(50)));
-        JsonNode result = prompt(id, "keep listing");
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "keep listing"));
         assertEquals("error", result.get("terminal_reason").asText(), result.toString());
         assertTrue(result.get("error").asText().contains("tether.agent.max-turn-duration (4s)"), result.toString());
         assertTrue(result.get("steps").asInt() > 1 && result.get("steps").asInt() < 50, result.toString());
-        PromptFlowTest.assertPaired(session(id).get("messages"));
+        PromptFlowTest.assertPaired(ApiSessions.read(id).get("messages"));
 
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Back."));
-        assertEquals("completed", prompt(id, "again").get("terminal_reason").asText());
+        assertEquals("completed",
+                ApiSessions.promptResult(id, Map.of("message", "again")).get("terminal_reason").asText());
     }
 
     @Test
@@ -97,7 +99,8 @@ class TurnLimitsTest {
         String running = ApiSessions.create(workspace, null, "Running");
         String other = ApiSessions.create(workspace, null, "Other");
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.hang()); // the call bound (2 s) ends the running turn
-        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> prompt(running, "hello"));
+        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(
+                () -> ApiSessions.promptResult(running, Map.of("message", "hello")));
         assertTrue(Eventually.holds(Duration.ofSeconds(10), () -> !routed.requests(RoutedLlm.Kind.LOOP).isEmpty()),
                 "the first turn is running");
 
@@ -108,21 +111,11 @@ class TurnLimitsTest {
         assertEquals("https://tether.dev/problems/too-many-turns", refused.jsonPath().getString("type"));
         assertTrue(refused.jsonPath().getString("detail").contains("tether.agent.max-concurrent-turns"),
                 refused.asString());
-        assertEquals(0, session(other).get("messages").size(), "nothing of the refused prompt was stored");
+        assertEquals(0, ApiSessions.read(other).get("messages").size(), "nothing of the refused prompt was stored");
 
         assertEquals("error", first.get(30, TimeUnit.SECONDS).get("terminal_reason").asText());
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Now."));
-        assertEquals("completed", prompt(other, "me too").get("terminal_reason").asText());
-    }
-
-    private static JsonNode prompt(String id, String message) {
-        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(Map.of("message", message))
-                .post("/api/sessions/" + id + "/prompt");
-        assertEquals(200, r.statusCode(), r.asString());
-        return PromptFlowTest.read(r.asString());
-    }
-
-    private static JsonNode session(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
+        assertEquals("completed",
+                ApiSessions.promptResult(other, Map.of("message", "me too")).get("terminal_reason").asText());
     }
 }

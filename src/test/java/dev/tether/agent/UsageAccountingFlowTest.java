@@ -95,7 +95,7 @@ class UsageAccountingFlowTest {
         JsonNode result = done.get("result");
         assertEquals("Hello.", result.get("text").asText());
         assertEquals(SseTurns.usageSum(usages), result.get("usage"), "the discarded attempt is in the turn's usage");
-        assertEquals(result.get("usage"), session(id).get("usage"), "and in the session's");
+        assertEquals(result.get("usage"), ApiSessions.read(id).get("usage"), "and in the session's");
     }
 
     /** An answer without usage and without content (the retried empty one) counts nothing: no report, no delta. */
@@ -132,7 +132,7 @@ class UsageAccountingFlowTest {
         assertEquals(1, result.get("steps").asInt());
         assertEquals(SseTurns.usageSum(usages), result.get("usage"), "the turn's usage includes the cut-off call");
 
-        JsonNode session = session(id);
+        JsonNode session = ApiSessions.read(id);
         assertEquals(result.get("usage"), session.get("usage"), "so does the session's");
         assertTrue(session.get("usage").get("prompt_tokens").asLong() >= prompt);
         assertEquals(List.of("user"), session.get("messages").findValuesAsText("role"),
@@ -144,13 +144,5 @@ class UsageAccountingFlowTest {
         assertEquals("root", usage.get("source").asText());
         assertEquals(prompt, usage.get("prompt_tokens").asLong(), usage.toString());
         assertEquals(completion, usage.get("completion_tokens").asLong(), usage.toString());
-    }
-
-    private static JsonNode session(String id) {
-        try {
-            return JSON.readTree(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tether.api;
 
+import static dev.tether.api.ProblemAssertions.expectProblem;
+
 import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
@@ -210,15 +212,6 @@ class ContextResourceTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void expectProblem(Response r, int status, String typeSuffix) {
-        assertEquals(status, r.statusCode(), r.asString());
-        assertEquals("application/problem+json", r.contentType());
-        if (typeSuffix != null) {
-            assertTrue(r.jsonPath().getString("type").endsWith(typeSuffix), r.asString());
-        }
-        assertEquals(status, r.jsonPath().getInt("status"));
-    }
 
     private static JsonNode context(String id) {
         return read(given().get("/api/sessions/" + id + "/context").then().statusCode(200).extract().asString());

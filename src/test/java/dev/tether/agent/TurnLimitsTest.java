@@ -7,25 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Eventually;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
-import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(TurnLimitsTest.ShortLimits.class)
 @WithTestResource(FakeLlmResource.class)
-class TurnLimitsTest {
+class TurnLimitsTest extends FakeLlmApiTest {
 
     /** Idle timeout 2 s (the test default), call bound 2 s, turn bound 4 s, one turn at a time. */
     public static class ShortLimits implements QuarkusTestProfile {
@@ -47,18 +43,6 @@ class TurnLimitsTest {
             return Map.of("tether.agent.max-call-duration", "2s", "tether.agent.max-turn-duration", "4s",
                     "tether.agent.max-concurrent-turns", "1");
         }
-    }
-
-    @InjectFakeLlm
-    FakeLlmServer llm;
-
-    private RoutedLlm routed;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        routed = new RoutedLlm(llm);
-        workspace = Workspaces.withHello();
     }
 
     @Test

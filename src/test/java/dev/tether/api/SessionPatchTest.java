@@ -2,6 +2,7 @@ package dev.tether.api;
 
 import static dev.tether.api.ProblemAssertions.expectProblem;
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.StoreDefaults;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,11 +17,8 @@ import dev.tether.session.Session;
 import dev.tether.session.Titles;
 import dev.tether.session.store.FileSessionStore;
 import dev.tether.session.store.SessionStore;
-import dev.tether.session.store.StoreSettings;
 import dev.tether.session.store.StoredEvent;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.RoutedLlm.Kind;
@@ -30,12 +28,10 @@ import dev.tether.testing.SseTurns;
 import dev.tether.testing.Workspaces;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,7 +40,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,30 +49,15 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class SessionPatchTest {
+class SessionPatchTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Older than anything the test writes, so every bump is visible. */
     private static final Instant LONG_AGO = Instant.parse("2026-01-01T00:00:00Z");
     private static final String REQUEST = "Please refactor the invoice exporter so it streams rows to disk";
 
-    @InjectFakeLlm
-    FakeLlmServer server;
-
     @Inject
     SessionStore store;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm llm;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        llm = new RoutedLlm(server);
-        workspace = Workspaces.withHello();
-    }
 
     @Test
     void titleIsSetNormalisedAndClearedAndTheLabelFollows() {
@@ -141,7 +121,7 @@ class SessionPatchTest {
         String id = ApiSessions.createWith(Map.of("directory", workspace.toString(), "max_steps", 2));
         assertEquals(2, ApiSessions.read(id).path("metadata").path("max_steps").asInt());
         AtomicInteger calls = new AtomicInteger();
-        llm.always(Kind.LOOP, r -> Reply.text("Looking.").toolCall("c" + calls.incrementAndGet(), "list", "{}"));
+        routed.always(Kind.LOOP, r -> Reply.text("Looking.").toolCall("c" + calls.incrementAndGet(), "list", "{}"));
 
         JsonNode first = ApiSessions.promptResult(id, Map.of("message", "Keep listing"));
         assertEquals("max_steps", first.path("terminal_reason").asText(), first.toString());
@@ -152,7 +132,7 @@ class SessionPatchTest {
 
         JsonNode overridden = ApiSessions.promptResult(id, Map.of("message", "Once", "max_steps", 1));
         assertEquals(1, overridden.path("steps").asInt(), "the prompt's max_steps wins");
-        assertEquals(6, llm.requests(Kind.LOOP).size());
+        assertEquals(6, routed.requests(Kind.LOOP).size());
 
         JsonNode removed = patch(id, "{\"max_steps\":null}");
         assertFalse(removed.path("metadata").has("max_steps"), "removed: the service default applies again");
@@ -177,11 +157,11 @@ class SessionPatchTest {
         assertEquals(other.toString(), moved.path("metadata").path("directory").asText());
         assertEquals(List.of("directory"), reasons(id));
 
-        llm.script(Kind.LOOP, Reply.toolCall("c1", "list", "{}"), Reply.text("Listed."));
+        routed.script(Kind.LOOP, Reply.toolCall("c1", "list", "{}"), Reply.text("Listed."));
         ApiSessions.promptResult(id, Map.of("message", "List the files"));
         String listing = ApiSessions.read(id).path("messages").get(2).path("content").get(0).path("content").asText();
         assertTrue(listing.contains("b-only.txt") && !listing.contains("a.txt"), listing);
-        String system = RoutedLlm.text(llm.requests(Kind.LOOP).get(0).messages().get(0));
+        String system = RoutedLlm.text(routed.requests(Kind.LOOP).get(0).messages().get(0));
         assertTrue(system.contains(other.toString()), "the system prompt names the new directory");
 
         for (String bad : new String[] {"\"/\"", "\"../..\"", "\"   \"", "\"pom.xml\"", "null", "5"}) {
@@ -195,7 +175,7 @@ class SessionPatchTest {
     @Test
     void patchWhileATurnRunsIsABusyProblem() throws Exception {
         String id = ApiSessions.createWith(Map.of("directory", workspace.toString(), "title", "Busy"));
-        llm.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
+        routed.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
         CompletableFuture<JsonNode> turn = CompletableFuture.supplyAsync(
                 () -> ApiSessions.promptResult(id, Map.of("message", "wait")));
         assertTrue(SlowTool.STARTED.tryAcquire(20, TimeUnit.SECONDS), "the turn is running");

@@ -7,21 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.testing.ApiSessions;
 import dev.tether.testing.Eventually;
-import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.FakeLlmResource;
+import dev.tether.testing.FakeLlmServer;
+import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
+import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +38,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(TurnLimitsTest.ShortLimits.class)
 @WithTestResource(FakeLlmResource.class)
-class TurnLimitsTest extends FakeLlmApiTest {
+class TurnLimitsTest {
 
     /** Idle timeout 2 s (the test default), call bound 2 s, turn bound 4 s, one turn at a time. */
     public static class ShortLimits implements QuarkusTestProfile {
@@ -45,19 +49,30 @@ class TurnLimitsTest extends FakeLlmApiTest {
         }
     }
 
+    @InjectFakeLlm
+    FakeLlmServer llm;
+
+    private RoutedLlm routed;
+    private Path workspace;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        routed = new RoutedLlm(llm);
+        workspace = Workspaces.withHello();
+    }
+
     @Test
     void aProviderThatNeverAnswersEndsTheTurnWithAnErrorNamingTheCallBound() {
         String id = ApiSessions.create(workspace);
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.hang());
-        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
+        JsonNode result = prompt(id, "hello");
         assertEquals("error", result.get("terminal_reason").asText(), result.toString());
         assertTrue(result.get("error").asText().contains("tether.agent.max-call-duration (2s)"), result.toString());
         assertTrue(Eventually.holds(Duration.ofSeconds(10), () -> llm.exchangesInFlight() == 0),
                 "the hung exchange was closed");
 
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Back."));
-        assertEquals("completed",
-                ApiSessions.promptResult(id, Map.of("message", "again")).get("terminal_reason").asText());
+        assertEquals("completed", prompt(id, "again").get("terminal_reason").asText());
     }
 
     @Test
@@ -67,15 +82,14 @@ class TurnLimitsTest extends FakeLlmApiTest {
         // every step is quick and calls a tool: only the turn bound stops this turn (max_steps is 50)
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.toolCall("c" + calls.incrementAndGet(), "list", "{}")
                 .chunkDelay(Duration.ofMillis(50)));
-        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "keep listing"));
+        JsonNode result = prompt(id, "keep listing");
         assertEquals("error", result.get("terminal_reason").asText(), result.toString());
         assertTrue(result.get("error").asText().contains("tether.agent.max-turn-duration (4s)"), result.toString());
         assertTrue(result.get("steps").asInt() > 1 && result.get("steps").asInt() < 50, result.toString());
-        PromptFlowTest.assertPaired(ApiSessions.read(id).get("messages"));
+        PromptFlowTest.assertPaired(session(id).get("messages"));
 
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Back."));
-        assertEquals("completed",
-                ApiSessions.promptResult(id, Map.of("message", "again")).get("terminal_reason").asText());
+        assertEquals("completed", prompt(id, "again").get("terminal_reason").asText());
     }
 
     @Test
@@ -83,8 +97,7 @@ class TurnLimitsTest extends FakeLlmApiTest {
         String running = ApiSessions.create(workspace, null, "Running");
         String other = ApiSessions.create(workspace, null, "Other");
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.hang()); // the call bound (2 s) ends the running turn
-        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(
-                () -> ApiSessions.promptResult(running, Map.of("message", "hello")));
+        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> prompt(running, "hello"));
         assertTrue(Eventually.holds(Duration.ofSeconds(10), () -> !routed.requests(RoutedLlm.Kind.LOOP).isEmpty()),
                 "the first turn is running");
 
@@ -95,11 +108,21 @@ class TurnLimitsTest extends FakeLlmApiTest {
         assertEquals("https://tether.dev/problems/too-many-turns", refused.jsonPath().getString("type"));
         assertTrue(refused.jsonPath().getString("detail").contains("tether.agent.max-concurrent-turns"),
                 refused.asString());
-        assertEquals(0, ApiSessions.read(other).get("messages").size(), "nothing of the refused prompt was stored");
+        assertEquals(0, session(other).get("messages").size(), "nothing of the refused prompt was stored");
 
         assertEquals("error", first.get(30, TimeUnit.SECONDS).get("terminal_reason").asText());
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Now."));
-        assertEquals("completed",
-                ApiSessions.promptResult(other, Map.of("message", "me too")).get("terminal_reason").asText());
+        assertEquals("completed", prompt(other, "me too").get("terminal_reason").asText());
+    }
+
+    private static JsonNode prompt(String id, String message) {
+        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(Map.of("message", message))
+                .post("/api/sessions/" + id + "/prompt");
+        assertEquals(200, r.statusCode(), r.asString());
+        return PromptFlowTest.read(r.asString());
+    }
+
+    private static JsonNode session(String id) {
+        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
     }
 }

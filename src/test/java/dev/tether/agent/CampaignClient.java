@@ -2,15 +2,12 @@ package dev.tether.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.testing.PackagedApp;
+import dev.tether.testing.AppClient;
 import dev.tether.testing.SseClient;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,20 +32,21 @@ final class CampaignClient {
 
         /** Queued, not rejected, when the session is still busy: the previous turn may not have let go yet. */
         String body() {
-            return "{\"message\":\"" + text + "\",\"if_busy\":\"queue\"}";
+            return AppClient.promptBody(text, "queue");
+        }
+
+        Map<String, String> headers() {
+            return key == null ? Map.of() : Map.of("Idempotency-Key", key);
         }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private CampaignClient() {
     }
 
     /** Sends prompts to {@code app} until {@code stop}; {@code sessions} are this client's, kept across restarts. */
-    static List<Sent> run(PackagedApp app, String workspace, List<String> sessions, Random rnd, AtomicInteger counter,
+    static List<Sent> run(AppClient app, Path workspace, List<String> sessions, Random rnd, AtomicInteger counter,
                           AtomicBoolean stop) {
         List<Sent> sent = new ArrayList<>();
         while (!stop.get()) {
@@ -70,23 +68,13 @@ final class CampaignClient {
     }
 
     /** Sends (or re-sends) a prompt; the acknowledged result, or null when the app went away first. */
-    static JsonNode send(PackagedApp app, Sent s) {
+    static JsonNode send(AppClient app, Sent s) {
         return s.sse() ? promptSse(app, s) : promptJson(app, s);
     }
 
-    private static JsonNode promptJson(PackagedApp app, Sent s) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(app.uri("/api/sessions/" + s.sessionId() + "/prompt"))
-                .header("Content-Type", "application/json").header("Accept", "application/json").timeout(TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(s.body()));
-        if (s.key() != null) {
-            b.header("Idempotency-Key", s.key());
-        }
+    private static JsonNode promptJson(AppClient app, Sent s) {
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new AssertionError("prompt " + s.text() + " answered " + r.statusCode() + ": " + r.body());
-            }
-            return JSON.readTree(r.body());
+            return app.promptResult(s.sessionId(), s.body(), s.headers());
         } catch (IOException e) {
             return null; // killed under it
         } catch (InterruptedException e) {
@@ -95,11 +83,10 @@ final class CampaignClient {
         }
     }
 
-    private static JsonNode promptSse(PackagedApp app, Sent s) {
+    private static JsonNode promptSse(AppClient app, Sent s) {
         SseClient client;
         try {
-            client = SseClient.post(app.uri("/api/sessions/" + s.sessionId() + "/prompt"), s.body(),
-                    s.key() == null ? Map.of() : Map.of("Idempotency-Key", s.key()));
+            client = app.promptStream(s.sessionId(), s.body(), s.headers());
         } catch (IOException e) {
             return null;
         } catch (Exception e) {
@@ -120,17 +107,9 @@ final class CampaignClient {
         }
     }
 
-    private static String createSession(PackagedApp app, String workspace) {
-        // titled, so that no title call runs: every model call is a loop step
-        String body = JSON.createObjectNode().put("directory", workspace).put("title", "campaign").toString();
+    private static String createSession(AppClient app, Path workspace) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions"))
-                    .header("Content-Type", "application/json").timeout(TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                throw new AssertionError("create answered " + r.statusCode() + ": " + r.body());
-            }
-            return JSON.readTree(r.body()).get("id").asText();
+            return app.createSession(workspace, "campaign"); // titled: every model call is a loop step
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
@@ -139,22 +118,12 @@ final class CampaignClient {
         }
     }
 
-    /** {@code GET path} → 200 JSON (fails otherwise). */
-    static JsonNode get(PackagedApp app, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri(path)).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
     /** Every session id of the listing, page by page. */
-    static Set<String> listing(PackagedApp app) throws IOException, InterruptedException {
+    static Set<String> listing(AppClient app) throws IOException, InterruptedException {
         Set<String> ids = new HashSet<>();
         String cursor = null;
         do {
-            JsonNode page = get(app, "/api/sessions?limit=1000"
+            JsonNode page = app.getJson("/api/sessions?limit=1000"
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
             page.get("sessions").forEach(s -> ids.add(s.get("id").asText()));
             cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();

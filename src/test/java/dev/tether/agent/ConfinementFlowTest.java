@@ -160,7 +160,7 @@ class ConfinementFlowTest {
 
         JsonNode result = completedPrompt(id);
         assertEquals("completed", result.get("terminal_reason").asText());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         List<String> outputs = toolResults(messages);
         assertEquals(4, outputs.size(), outputs.toString());
         assertTrue(outputs.get(0).contains("- status: success") && outputs.get(0).contains("inside the root"),
@@ -185,7 +185,7 @@ class ConfinementFlowTest {
                 Reply.text("Done."));
         JsonNode result = completedPrompt(id);
         assertEquals("completed", result.get("terminal_reason").asText());
-        List<String> outputs = toolResults(session(id).get("messages"));
+        List<String> outputs = toolResults(ApiSessions.read(id).get("messages"));
         assertTrue(outputs.get(0).contains("inside the root"), outputs.get(0));
         assertTrue(outputs.get(1).contains("- status: success"), outputs.get(1));
         assertEquals("made", Files.readString(proj.resolve("new/out.txt")));
@@ -252,12 +252,8 @@ class ConfinementFlowTest {
                 .post("/api/sessions/" + id + "/prompt");
     }
 
-    private static JsonNode session(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
-    }
-
     private static String lastToolResult(String id) {
-        List<String> outputs = toolResults(session(id).get("messages"));
+        List<String> outputs = toolResults(ApiSessions.read(id).get("messages"));
         assertFalse(outputs.isEmpty());
         return outputs.get(outputs.size() - 1);
     }

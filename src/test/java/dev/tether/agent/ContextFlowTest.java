@@ -1,7 +1,7 @@
 package dev.tether.agent;
 
 import dev.tether.testing.ApiSessions;
-import dev.tether.testing.Workspaces;
+import dev.tether.testing.FakeLlmApiTest;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
 import static io.restassured.RestAssured.given;
@@ -12,12 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.session.ContextPolicy;
-import dev.tether.session.Message;
 import dev.tether.session.SessionMetadata;
 import dev.tether.session.store.SessionStore;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.RecordedRequest;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
@@ -25,12 +22,8 @@ import dev.tether.testing.RoutedLlm.Kind;
 import dev.tether.testing.SessionFixtures;
 import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,28 +40,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class ContextFlowTest {
+class ContextFlowTest extends FakeLlmApiTest {
 
     static final long GPT4O_BUDGET = 105_984;
     static final String ACTIVE = SessionFixtures.ACTIVE;
 
-    @InjectFakeLlm
-    FakeLlmServer server;
-
     @Inject
     SessionStore store;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm llm;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        llm = new RoutedLlm(server);
-        workspace = Workspaces.withHello();
-    }
 
     // ---------------------------------------------------------------- scenarios 30 and 32
 
@@ -77,7 +54,7 @@ class ContextFlowTest {
     void overBudgetHistoryIsSummarisedOnceAndTheSummaryReusedOnTheNextStep() {
         String id = overBudgetSession(m -> m);
         JsonNode before = messages(id);
-        llm.script(Kind.LOOP, Reply.toolCall("call_1", "list", "{}"), Reply.text("Done."));
+        routed.script(Kind.LOOP, Reply.toolCall("call_1", "list", "{}"), Reply.text("Done."));
 
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "continue"));
 
@@ -100,8 +77,8 @@ class ContextFlowTest {
         assertEquals(start.path("trace_id").asText(), rlm.path("trace_id").asText());
         assertTrue(types(events).indexOf("compaction_started") < types(events).indexOf("compaction_completed"));
 
-        assertEquals(1, llm.requests(Kind.SUMMARY).size(), "exactly one summary call");
-        List<RecordedRequest> loop = llm.requests(Kind.LOOP);
+        assertEquals(1, routed.requests(Kind.SUMMARY).size(), "exactly one summary call");
+        List<RecordedRequest> loop = routed.requests(Kind.LOOP);
         assertEquals(2, loop.size());
         List<String> stored = texts(before);
         for (RecordedRequest r : loop) {
@@ -160,8 +137,8 @@ class ContextFlowTest {
     @Test
     void failingSummaryCallFallsBackToChunkCompression() {
         String id = overBudgetSession(m -> m);
-        llm.script(Kind.SUMMARY, Reply.error(503, "server_error", "The server is overloaded"));
-        llm.script(Kind.LOOP, Reply.text("Done."));
+        routed.script(Kind.SUMMARY, Reply.error(503, "server_error", "The server is overloaded"));
+        routed.script(Kind.LOOP, Reply.text("Done."));
 
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "continue"));
 
@@ -173,20 +150,20 @@ class ContextFlowTest {
         assertTrue(failed.path("reason").asText().startsWith("summary failed: "), failed.toString());
         assertEquals("chunk_compress", ofType(events, "compaction_completed").get(0).path("strategy").asText());
         assertEquals("failed", ofType(events, "rlm_complete").get(0).path("outcome").asText());
-        assertEquals(1, llm.requests(Kind.SUMMARY).size(), "auxiliary calls do not retry");
-        String summary = RoutedLlm.text(llm.requests(Kind.LOOP).get(0).messages().get(1));
+        assertEquals(1, routed.requests(Kind.SUMMARY).size(), "auxiliary calls do not retry");
+        String summary = RoutedLlm.text(routed.requests(Kind.LOOP).get(0).messages().get(1));
         assertTrue(summary.startsWith("[CONTEXT SUMMARY]"), summary);
     }
 
     @Test
     void abortDuringTheSummaryCallEndsTheTurnWithoutACompaction() throws Exception {
         String id = overBudgetSession(m -> m);
-        llm.script(Kind.SUMMARY, Reply.hang());
+        routed.script(Kind.SUMMARY, Reply.hang());
         try {
             CompletableFuture<List<JsonNode>> turn = CompletableFuture.supplyAsync(
                     () -> SseTurns.prompt(sessions, id, Map.of("message", "continue")));
-            assertTrue(server.awaitRequests(1, Duration.ofSeconds(30)), "the summary call was made");
-            assertEquals(Kind.SUMMARY, RoutedLlm.kind(server.requests().get(0)));
+            assertTrue(llm.awaitRequests(1, Duration.ofSeconds(30)), "the summary call was made");
+            assertEquals(Kind.SUMMARY, RoutedLlm.kind(llm.requests().get(0)));
             given().post("/api/sessions/" + id + "/abort").then().statusCode(200).body("aborted", equalTo(true));
             List<JsonNode> events = turn.get(30, TimeUnit.SECONDS);
 
@@ -197,12 +174,12 @@ class ContextFlowTest {
             assertTrue(ofType(events, "compaction_completed").isEmpty() && ofType(events, "compaction_failed").isEmpty(),
                     types(events).toString());
             assertEquals("aborted", ofType(events, "rlm_complete").get(0).path("outcome").asText());
-            assertTrue(llm.requests(Kind.LOOP).isEmpty());
+            assertTrue(routed.requests(Kind.LOOP).isEmpty());
             JsonNode context = PromptFlowTest.read(given().get("/api/sessions/" + id + "/context").then()
                     .statusCode(200).extract().asString());
             assertFalse(context.path("cached_summary").asBoolean(), "an aborted compaction caches nothing");
         } finally {
-            server.releaseStalls();
+            llm.releaseStalls();
         }
     }
 
@@ -214,7 +191,7 @@ class ContextFlowTest {
         SessionFixtures.seed(store, id, "Seeded", List.of(),
                 m -> new SessionMetadata(m.directory(), m.model(), m.autoApplyEdits(), m.allowNetwork(), m.rlm(),
                         new ContextPolicy(ContextPolicy.Policy.AUTO, 500)));
-        llm.script(Kind.LOOP, Reply.text("Too long to read."));
+        routed.script(Kind.LOOP, Reply.text("Too long to read."));
         String huge = "abcdefghij".repeat(60_000);
 
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", huge));
@@ -228,9 +205,9 @@ class ContextFlowTest {
         assertEquals("context still exceeds the budget after terminal truncation", failed.get(0).path("reason").asText());
         assertTrue(ofType(events, "compaction_completed").isEmpty());
         assertEquals(500, ofType(events, "compaction_started").get(0).path("budget").asLong());
-        assertTrue(llm.requests(Kind.SUMMARY).isEmpty(), "nothing precedes the only message: no summary");
+        assertTrue(routed.requests(Kind.SUMMARY).isEmpty(), "nothing precedes the only message: no summary");
 
-        List<RecordedRequest> loop = llm.requests(Kind.LOOP);
+        List<RecordedRequest> loop = routed.requests(Kind.LOOP);
         assertEquals(1, loop.size(), "the request is sent anyway");
         JsonNode sent = loop.get(0).messages();
         String user = RoutedLlm.text(sent.get(sent.size() - 1));
@@ -246,7 +223,8 @@ class ContextFlowTest {
     void promptTooLongHalvesTheBudgetForTheRetry() {
         String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
-        llm.script(Kind.LOOP, Reply.error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000"),
+        routed.script(Kind.LOOP,
+                Reply.error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000"),
                 Reply.text("Fits now."));
         assertHalvedAndCompleted(id);
     }
@@ -255,7 +233,7 @@ class ContextFlowTest {
     void payloadTooLargeWalksTheSamePlan() {
         String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
-        llm.script(Kind.LOOP, Reply.error(413, "request_too_large", "Request exceeds the maximum allowed size"),
+        routed.script(Kind.LOOP, Reply.error(413, "request_too_large", "Request exceeds the maximum allowed size"),
                 Reply.text("Fits now."));
         assertHalvedAndCompleted(id);
     }
@@ -269,7 +247,7 @@ class ContextFlowTest {
         assertEquals("Fits now.", done.path("result").path("text").asText());
         List<Long> budgets = ofType(events, "token_estimate").stream().map(e -> e.path("budget").asLong()).toList();
         assertEquals(List.of(GPT4O_BUDGET, 52_992L), budgets);
-        assertEquals(2, llm.requests(Kind.LOOP).size());
+        assertEquals(2, routed.requests(Kind.LOOP).size());
         assertTrue(ofType(events, "compaction_started").isEmpty(), "a small history needs no compaction");
     }
 
@@ -279,7 +257,7 @@ class ContextFlowTest {
     void contextLengthOnEveryCallWalksThePlanAndEndsInError() {
         String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", SessionFixtures.history(40, 1_500), m -> m);
-        llm.always(Kind.LOOP, r -> Reply.error(400, "invalid_request_error",
+        routed.always(Kind.LOOP, r -> Reply.error(400, "invalid_request_error",
                 "This model's maximum context length is 128000 tokens").code("context_length_exceeded"));
 
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "Fix the failing parser tests"));
@@ -288,7 +266,7 @@ class ContextFlowTest {
         assertEquals("error", error.path("type").asText(), types(events).toString());
         assertEquals("context length exceeded after all reductions", error.path("message").asText());
         assertEquals("error", error.path("result").path("terminal_reason").asText());
-        List<RecordedRequest> loop = llm.requests(Kind.LOOP);
+        List<RecordedRequest> loop = routed.requests(Kind.LOOP);
         assertEquals(5, loop.size(), "original, halved, keep-last 6, 3, 1");
         List<JsonNode> started = ofType(events, "compaction_started");
         assertEquals(4, started.size(), "halved-budget cascade, then keep-last 6, 3, 1: " + types(events));
@@ -316,8 +294,7 @@ class ContextFlowTest {
     }
 
     static JsonNode messages(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString())
-                .get("messages");
+        return ApiSessions.read(id).get("messages");
     }
 
     private static List<String> texts(JsonNode messages) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.agent.CampaignClient.Sent;
+import dev.tether.testing.AppClient;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
 import dev.tether.testing.Reply;
@@ -76,11 +77,12 @@ class CrashCampaignIT {
                 scriptModel(llm);
                 long t0 = System.nanoTime();
                 PackagedApp app = PackagedApp.start(data, workspace, llm, log);
+                AppClient client = new AppClient(app);
                 bootMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 try {
                     // retry the keyed prompts of the cycle the last kill ended: never a second turn
                     for (Sent s : toRetry) {
-                        JsonNode again = CampaignClient.send(app, s);
+                        JsonNode again = CampaignClient.send(client, s);
                         assertNotNull(again, "the retry of " + s.text() + " was answered");
                         retried.put(s.text(), again);
                         if (s.acknowledged()) {
@@ -89,7 +91,7 @@ class CrashCampaignIT {
                         }
                     }
                     if (cycle == KILLS) {
-                        verified = verify(app, data, firsts, retried);
+                        verified = verify(client, data, firsts, retried);
                         break;
                     }
                     AtomicBoolean stop = new AtomicBoolean();
@@ -97,7 +99,7 @@ class CrashCampaignIT {
                     for (int c = 0; c < CLIENTS; c++) {
                         Random own = new Random(SEED * 31 + cycle * 7L + c);
                         List<String> mine = sessionsOfClient.get(c);
-                        running.add(clients.submit(() -> CampaignClient.run(app, workspace.toString(), mine, own,
+                        running.add(clients.submit(() -> CampaignClient.run(client, workspace, mine, own,
                                 counter, stop)));
                     }
                     // the kill lands when the model has taken a random number of calls, plus a random instant
@@ -164,7 +166,7 @@ class CrashCampaignIT {
     }
 
     /** Checks the final state; returns how many acknowledged prompts were found answered in their session. */
-    private static int verify(PackagedApp app, Path data, List<Sent> firsts, Map<String, JsonNode> retried)
+    private static int verify(AppClient app, Path data, List<Sent> firsts, Map<String, JsonNode> retried)
             throws Exception {
         int verified = 0;
         Path sessionsDir = data.resolve("sessions");
@@ -172,7 +174,7 @@ class CrashCampaignIT {
         assertEquals(sessionFiles(sessionsDir), listed, "the listing names exactly the session files on disk");
         Map<String, JsonNode> sessions = new HashMap<>();
         for (String id : listed) {
-            sessions.put(id, CampaignClient.get(app, "/api/sessions/" + id)); // every session loads
+            sessions.put(id, app.session(id)); // every session loads
         }
         for (Sent s : firsts) {
             JsonNode session = sessions.get(s.sessionId());

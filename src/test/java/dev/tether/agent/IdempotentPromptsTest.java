@@ -13,22 +13,17 @@ import dev.tether.session.KeyedTurn;
 import dev.tether.session.SessionResult;
 import dev.tether.session.store.SessionStore;
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.SseClient;
 import dev.tether.testing.SseClient.Frame;
-import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,12 +43,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class IdempotentPromptsTest {
+class IdempotentPromptsTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @InjectFakeLlm
-    FakeLlmServer llm;
 
     @Inject
     AgentService agent;
@@ -70,18 +61,6 @@ class IdempotentPromptsTest {
 
     @Inject
     ObjectMapper mapper;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm routed;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        routed = new RoutedLlm(llm);
-        workspace = Workspaces.withHello();
-    }
 
     @Test
     void aRetryWithTheSameKeyGetsTheSameResultAndRunsNoSecondTurn() throws Exception {

@@ -1,8 +1,8 @@
 package dev.tether.agent;
 
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.RoutedLlm;
-import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,20 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.SseClient;
 import dev.tether.testing.SseClient.Frame;
 import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class LiveEventsTest {
+class LiveEventsTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "openai/gpt-4o";
@@ -53,21 +44,6 @@ class LiveEventsTest {
             "usage_report", "tool_call_start", "tool_call_metadata", "tool_call_complete", "compaction_started",
             "compaction_completed", "compaction_failed", "context_truncated", "rlm_complete", "rlm_subcall_fallback",
             "done", "error");
-
-    @InjectFakeLlm
-    FakeLlmServer llm;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm routed;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        routed = new RoutedLlm(llm);
-        workspace = Workspaces.withHello();
-    }
 
     /** Spec §5.3 order and every field, for a turn with two tool round trips on a new session. */
     @Test
@@ -151,7 +127,7 @@ class LiveEventsTest {
         assertToolComplete(completes.get(1), "call_l", "list", "a.txt");
 
         JsonNode result = ofType(frames, "done").get(0).get("result");
-        JsonNode session = session(id);
+        JsonNode session = ApiSessions.read(id);
         assertEquals("It says hello.", result.get("text").asText());
         assertEquals(id, result.get("session_id").asText());
         assertEquals("completed", result.get("terminal_reason").asText());
@@ -179,12 +155,12 @@ class LiveEventsTest {
         assertEquals("Hi there", result.get("text").asText());
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals(1, result.get("steps").asInt());
-        assertEquals(2, session(id).get("messages").size());
-        assertEquals("Scripted title", session(id).get("title").asText());
+        assertEquals(2, ApiSessions.read(id).get("messages").size());
+        assertEquals("Scripted title", ApiSessions.read(id).get("title").asText());
 
         // The same prompt answered as JSON gives the same result semantics (second turn: no title call now).
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi again"));
-        JsonNode json = promptJson(id, "hello");
+        JsonNode json = ApiSessions.promptResult(id, body("hello"));
         assertEquals(result.get("session_id"), json.get("session_id"));
         assertEquals(Set.of("text", "session_id", "terminal_reason", "steps", "usage", "error"), fieldNames(json));
         assertEquals("Hi again", json.get("text").asText());
@@ -208,7 +184,7 @@ class LiveEventsTest {
         JsonNode result = ofType(frames, "done").get(0).get("result");
         JsonNode expected = SseTurns.usageSum(usages);
         assertEquals(expected, result.get("usage"));
-        assertEquals(expected, session(id).get("usage"));
+        assertEquals(expected, ApiSessions.read(id).get("usage"));
         assertEquals(40L, expected.get("cache_read_tokens").asLong());
     }
 
@@ -274,7 +250,7 @@ class LiveEventsTest {
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         try (SseClient slow = SseClient.get(sessions.resolve(id + "/events"), Map.of(), pace).awaitFollowing()) {
             clock.scheduleAtFixedRate(pace::release, 0, 1, TimeUnit.SECONDS);
-            JsonNode result = promptJson(id, "What does a.txt say?");
+            JsonNode result = ApiSessions.promptResult(id, body("What does a.txt say?"));
             int readDuringTurn = slow.buffered();
             assertEquals("completed", result.get("terminal_reason").asText());
             assertTrue(readDuringTurn < 20, "the turn ended while the slow reader had read " + readDuringTurn
@@ -318,13 +294,6 @@ class LiveEventsTest {
         return frames;
     }
 
-    private static JsonNode promptJson(String id, String message) {
-        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body(message))
-                .post("/api/sessions/" + id + "/prompt");
-        assertEquals(200, r.statusCode(), r.asString());
-        return PromptFlowTest.read(r.asString());
-    }
-
     /**
      * The durable events recorded in the session's journal: {@code GET /events} with {@code Last-Event-ID: 0}, read
      * up to the terminal event of the last finished turn (the stream then goes on live, so the reader stops there).
@@ -348,16 +317,12 @@ class LiveEventsTest {
     /** How many turns ended on the session so far: one terminal event each (user messages count the turns). */
     private static int countTerminals(String id) {
         int turns = 0;
-        for (JsonNode m : session(id).get("messages")) {
+        for (JsonNode m : ApiSessions.read(id).get("messages")) {
             if (m.get("role").asText().equals("user")) {
                 turns++;
             }
         }
         return turns;
-    }
-
-    private static JsonNode session(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
     }
 
     private static JsonNode data(Frame f) {

@@ -63,7 +63,8 @@ class PgQueuedPromptTest {
         CompletableFuture<Response> queued;
         try {
             assertTrue(busyDetail(id).contains("another request or replica"), "reject: 409 from the store at once");
-            queued = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "queued", "if_busy", "queue")));
+            queued = CompletableFuture.supplyAsync(
+                    () -> ApiSessions.prompt(id, Map.of("message", "queued", "if_busy", "queue")));
             // the queued prompt holds this replica's turn slot while it waits for the other replica's writer
             assertTrue(Eventually.holds(Duration.ofSeconds(30),
                     () -> busyDetail(id).contains("A turn is already running")), "the queued prompt is waiting");
@@ -79,13 +80,8 @@ class PgQueuedPromptTest {
         assertEquals("After the other replica.", result.get("text").asText());
     }
 
-    private static Response prompt(String id, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body)
-                .post("/api/sessions/" + id + "/prompt");
-    }
-
     private static String busyDetail(String id) {
-        Response r = prompt(id, Map.of("message", "rejected"));
+        Response r = ApiSessions.prompt(id, Map.of("message", "rejected"));
         assertEquals(409, r.statusCode(), r.asString());
         return r.jsonPath().getString("detail");
     }

@@ -1,8 +1,8 @@
 package dev.tether.agent;
 
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.RoutedLlm;
-import dev.tether.testing.Workspaces;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,20 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.RecordedRequest;
 import dev.tether.testing.Reply;
 import dev.tether.testing.SseClient;
 import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,23 +32,12 @@ import org.junit.jupiter.api.Test;
 /** The agentic loop end to end: HTTP API → loop → real provider clients → fake LLM on 127.0.0.1 → real tools. */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class PromptFlowTest {
+class PromptFlowTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @InjectFakeLlm
-    FakeLlmServer llm;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm routed;
-    private Path workspace;
-
     @BeforeEach
     void setUp() throws Exception {
-        routed = new RoutedLlm(llm);
-        workspace = Workspaces.withHello();
         Files.createDirectory(workspace.resolve("src"));
     }
 
@@ -62,12 +46,12 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("call_1", "list", "{\"pa", "th\":\".\"}"),
                 Reply.text("The workspace has ", "a.txt and src/.").usage(120, 9));
-        JsonNode result = prompt(id, Map.of("message", "List the files in the current directory"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "List the files in the current directory"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("The workspace has a.txt and src/.", result.get("text").asText());
         assertEquals(2, result.get("steps").asInt());
 
-        JsonNode session = session(id);
+        JsonNode session = ApiSessions.read(id);
         JsonNode messages = session.get("messages");
         assertEquals(List.of("user", "assistant", "tool", "assistant"), roles(messages));
         JsonNode call = messages.get(1).get("content").get(0);
@@ -97,10 +81,10 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, "anthropic/claude-sonnet-4-20250514");
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().thinkingSigned("sig-1", "Look at ", "the files.").toolCall("toolu_1", "list", "{}"),
                 Reply.text("Two entries.").usage(300, 12, 100L, 20L));
-        JsonNode result = prompt(id, Map.of("message", "List the files in the current directory"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "List the files in the current directory"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Two entries.", result.get("text").asText());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         assertEquals(List.of("user", "assistant", "tool", "assistant"), roles(messages));
         JsonNode thinking = messages.get(1).get("content").get(0);
         assertEquals("thinking", thinking.get("type").asText());
@@ -121,9 +105,9 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("c1", "read", "{\"path\": \"a.t").toolCall("c2", "deploy", "{}"),
                 Reply.text("Recovered."));
-        JsonNode result = prompt(id, Map.of("message", "Read a.txt"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "Read a.txt"));
         assertEquals("completed", result.get("terminal_reason").asText());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         assertEquals(List.of("user", "assistant", "tool", "tool", "assistant"), roles(messages));
         String first = messages.get(2).get("content").get(0).get("content").asText();
         String second = messages.get(3).get("content").get(0).get("content").asText();
@@ -149,7 +133,7 @@ class PromptFlowTest {
         assertEquals(3, result.get("steps").asInt());
         assertEquals("", result.get("text").asText());
         assertTrue(result.get("error").isNull());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         assertEquals(List.of("user", "assistant", "tool", "assistant", "tool", "assistant", "tool"), roles(messages));
         assertPaired(messages);
     }
@@ -158,7 +142,7 @@ class PromptFlowTest {
     void unauthorizedEndsTheTurnAtOnceWithError() throws Exception {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.error(401, "invalid_request_error", "Incorrect API key provided"));
-        JsonNode result = prompt(id, Map.of("message", "hello"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
         assertEquals("error", result.get("terminal_reason").asText());
         assertTrue(result.get("error").asText().contains("Incorrect API key"), result.toString());
         assertEquals(1, routed.requests(RoutedLlm.Kind.LOOP).size());
@@ -169,7 +153,7 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.error(429, "rate_limit_error", "slow down").retryAfter("1"),
                 Reply.error(500, "server_error", "boom"), Reply.text("Finally."));
-        JsonNode result = prompt(id, Map.of("message", "hello"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Finally.", result.get("text").asText());
         assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
@@ -179,7 +163,7 @@ class PromptFlowTest {
     void connectionResetAndEarlyEndAreRecovered() throws Exception {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.reset(), Reply.text("Hel", "lo").endEarlyAfter(1), Reply.text("Hello"));
-        JsonNode result = prompt(id, Map.of("message", "hello"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Hello", result.get("text").asText());
         assertEquals(3, routed.requests(RoutedLlm.Kind.LOOP).size());
@@ -189,10 +173,10 @@ class PromptFlowTest {
     void stalledStreamIsRestarted() throws Exception {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hel", "lo").stallAfter(1), Reply.text("Hello"));
-        JsonNode result = prompt(id, Map.of("message", "hello"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("Hello", result.get("text").asText());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         assertEquals("Hello", messages.get(1).get("content").get(0).get("text").asText());
         llm.releaseStalls();
     }
@@ -201,12 +185,13 @@ class PromptFlowTest {
     void abortDuringASlowToolPairsEveryCall() throws Exception {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.turn().toolCall("s1", SlowTool.NAME, "{}").toolCall("s2", "list", "{}"));
-        CompletableFuture<JsonNode> pending = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "go")));
+        CompletableFuture<JsonNode> pending = CompletableFuture.supplyAsync(
+                () -> ApiSessions.promptResult(id, Map.of("message", "go")));
         assertTrue(SlowTool.STARTED.tryAcquire(20, TimeUnit.SECONDS), "slow tool started");
         given().post("/api/sessions/" + id + "/abort").then().statusCode(200).body("aborted", equalTo(true));
         JsonNode result = pending.get(20, TimeUnit.SECONDS);
         assertEquals("aborted", result.get("terminal_reason").asText(), result.toString());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         assertPaired(messages);
         assertTrue(messages.get(2).get("content").get(0).get("content").asText()
                 .contains("Tool call aborted while running: the turn was cancelled."));
@@ -220,7 +205,8 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("fi", "r", "st").chunkDelay(Duration.ofMillis(500)), Reply.text("second"),
                 Reply.text("third"));
-        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "one")));
+        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(
+                () -> ApiSessions.promptResult(id, Map.of("message", "one")));
         assertTrue(llm.awaitRequests(2, Duration.ofSeconds(20)), "first turn reached the model");
         Response busy = given().contentType(ContentType.JSON).body(Map.of("message", "two"))
                 .post("/api/sessions/" + id + "/prompt");
@@ -228,10 +214,10 @@ class PromptFlowTest {
         assertEquals("application/problem+json", busy.contentType());
         assertTrue(busy.jsonPath().getString("type").endsWith("/session-busy"));
         CompletableFuture<JsonNode> queued = CompletableFuture.supplyAsync(
-                () -> prompt(id, Map.of("message", "three", "if_busy", "queue")));
+                () -> ApiSessions.promptResult(id, Map.of("message", "three", "if_busy", "queue")));
         assertEquals("first", first.get(20, TimeUnit.SECONDS).get("text").asText());
         assertEquals("second", queued.get(20, TimeUnit.SECONDS).get("text").asText());
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         assertEquals(List.of("user", "assistant", "user", "assistant"), roles(messages));
         assertEquals("three", messages.get(2).get("content").get(0).get("text").asText());
     }
@@ -250,11 +236,11 @@ class PromptFlowTest {
             assertEquals(400, rejected.statusCode(), rejected.asString());
             assertEquals("application/problem+json", rejected.contentType());
             assertEquals("Unknown provider: nosuch", rejected.jsonPath().getString("detail"));
-            assertEquals(0, session(id).get("messages").size(), "nothing appended");
+            assertEquals(0, ApiSessions.read(id).get("messages").size(), "nothing appended");
             assertEquals(0, llm.requestCount());
 
             routed.script(RoutedLlm.Kind.LOOP, Reply.text("Hi there"));
-            prompt(id, Map.of("message", "hello"));
+            ApiSessions.promptResult(id, Map.of("message", "hello"));
             List<SseClient.Frame> seen = new ArrayList<>();
             for (SseClient.Frame f = follower.next(); ; f = follower.next()) {
                 seen.add(f);
@@ -270,7 +256,7 @@ class PromptFlowTest {
             assertEquals(seen.get(1).id(), firstRecorded.get("_seq").asText(),
                     "the first durable event in the journal is the valid turn's title usage");
         }
-        assertEquals(List.of("user", "assistant"), roles(session(id).get("messages")));
+        assertEquals(List.of("user", "assistant"), roles(ApiSessions.read(id).get("messages")));
     }
 
     @Test
@@ -282,7 +268,7 @@ class PromptFlowTest {
         expectProblem(id, Map.of("message", "hi", "images", List.of(Map.of("data_url", "http://x/y.png"))), 400);
         expectProblem("no-such-session", Map.of("message", "hi"), 404);
         expectProblem("bad.id", Map.of("message", "hi"), 400);
-        assertEquals(0, session(id).get("messages").size());
+        assertEquals(0, ApiSessions.read(id).get("messages").size());
         assertEquals(0, llm.requestCount());
     }
 
@@ -291,8 +277,9 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.text("Two images."));
         String png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==";
-        prompt(id, Map.of("message", "compare", "images", List.of(Map.of("data_url", png), Map.of("data_url", png))));
-        JsonNode parts = session(id).get("messages").get(0).get("content");
+        ApiSessions.promptResult(id, Map.of("message", "compare", "images",
+                List.of(Map.of("data_url", png), Map.of("data_url", png))));
+        JsonNode parts = ApiSessions.read(id).get("messages").get(0).get("content");
         assertEquals("text", parts.get(0).get("type").asText());
         assertEquals("image", parts.get(1).get("type").asText());
         assertEquals("image/png", parts.get(2).get("mime_type").asText());
@@ -303,7 +290,7 @@ class PromptFlowTest {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.error(400, "invalid_request_error", "This model's maximum context length is 128000 tokens")
                 .code("context_length_exceeded"), Reply.text("Fits now."));
-        JsonNode result = prompt(id, Map.of("message", "hello"));
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals(1, result.get("steps").asInt());
         assertEquals(2, routed.requests(RoutedLlm.Kind.LOOP).size());
@@ -313,8 +300,8 @@ class PromptFlowTest {
     void usageOfTheTurnIsTheSumOfAllCalls() throws Exception {
         String id = ApiSessions.create(workspace, null);
         routed.script(RoutedLlm.Kind.LOOP, Reply.toolCall("c1", "list", "{}").usage(100, 10, 40L, null), Reply.text("done").usage(200, 5));
-        JsonNode result = prompt(id, Map.of("message", "hello"));
-        JsonNode usage = session(id).get("usage");
+        JsonNode result = ApiSessions.promptResult(id, Map.of("message", "hello"));
+        JsonNode usage = ApiSessions.read(id).get("usage");
         assertEquals(result.get("usage"), usage);
         // title call usage is whatever the fake reports for it (no usage → estimates), plus the two loop calls
         assertTrue(usage.get("prompt_tokens").asLong() >= 300);
@@ -339,22 +326,10 @@ class PromptFlowTest {
         assertTrue(open.isEmpty(), "unpaired calls: " + open);
     }
 
-    private static JsonNode prompt(String id, Map<String, ?> body) {
-        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body)
-                .post("/api/sessions/" + id + "/prompt");
-        assertEquals(200, r.statusCode(), r.asString());
-        return read(r.asString());
-    }
-
     private static void expectProblem(String id, Map<String, ?> body, int status) {
-        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body)
-                .post("/api/sessions/" + id + "/prompt");
+        Response r = ApiSessions.prompt(id, body);
         assertEquals(status, r.statusCode(), r.asString());
         assertEquals("application/problem+json", r.contentType());
-    }
-
-    private static JsonNode session(String id) {
-        return read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
     }
 
     private static List<String> roles(JsonNode messages) {

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.AppClient;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
 import dev.tether.testing.Reply;
 import dev.tether.testing.SseClient;
 import dev.tether.testing.SseClient.Frame;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +35,6 @@ import org.junit.jupiter.api.Test;
 class RestartReplayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void durableEventsSurviveARestartExactlyOnceWithTheSameIds() throws Exception {
@@ -58,9 +55,10 @@ class RestartReplayIT {
             String id;
             List<Frame> first = new ArrayList<>();
             try (PackagedApp app = PackagedApp.start(data, workspace, llm, log)) {
-                id = createSession(app, workspace);
-                try (SseClient stream = SseClient.post(app.uri("/api/sessions/" + id + "/prompt"),
-                        JSON.createObjectNode().put("message", "What does a.txt say?").toString())) {
+                AppClient client = new AppClient(app);
+                id = client.createSession(workspace, null);
+                try (SseClient stream = client.promptStream(id, AppClient.promptBody("What does a.txt say?", null),
+                        Map.of())) {
                     for (; ; ) {
                         Frame f = stream.next();
                         first.add(f);
@@ -78,17 +76,16 @@ class RestartReplayIT {
             routed = new RoutedLlm(llm); // forget what the stopped turn did not consume
             routed.script(RoutedLlm.Kind.LOOP, Reply.text("Back again."));
             try (PackagedApp app = PackagedApp.start(data, workspace, llm, log)) {
+                AppClient client = new AppClient(app);
                 List<Frame> second = new ArrayList<>();
-                try (SseClient again = SseClient.get(app.uri("/api/sessions/" + id + "/events"),
-                        Map.of("Last-Event-ID", lastSeen), null).awaitFollowing()) {
-                    JsonNode result = promptJson(app, id, "And now?");
+                try (SseClient again = client.events(id, Map.of("Last-Event-ID", lastSeen)).awaitFollowing()) {
+                    JsonNode result = client.promptResult(id, AppClient.promptBody("And now?", null), Map.of());
                     assertEquals("completed", result.get("terminal_reason").asText(), result.toString());
                     assertEquals("Back again.", result.get("text").asText());
                     readUntil(again, second, f -> isDoneWithText(f, "Back again."));
                 }
                 List<Frame> journal = new ArrayList<>();
-                try (SseClient replay = SseClient.get(app.uri("/api/sessions/" + id + "/events"),
-                        Map.of("Last-Event-ID", "0"), null)) {
+                try (SseClient replay = client.events(id, Map.of("Last-Event-ID", "0"))) {
                     readUntil(replay, journal, f -> isDoneWithText(f, "Back again."));
                 }
                 List<Frame> seen = new ArrayList<>(firstDurable);
@@ -141,24 +138,5 @@ class RestartReplayIT {
                 return;
             }
         }
-    }
-
-    private static String createSession(PackagedApp app, Path workspace) throws Exception {
-        String body = JSON.createObjectNode().put("directory", workspace.toString()).toString();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("id").asText();
-    }
-
-    private static JsonNode promptJson(PackagedApp app, String id, String message) throws Exception {
-        String body = JSON.createObjectNode().put("message", message).toString();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions/" + id + "/prompt"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
     }
 }

@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.SseTurns;
-import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,25 +24,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class StreamEndFlowTest {
+class StreamEndFlowTest extends FakeLlmApiTest {
 
     private static final String OPENAI = "openai/gpt-4o";
     private static final String ANTHROPIC = "anthropic/claude-sonnet-4-20250514";
-
-    @InjectFakeLlm
-    FakeLlmServer llm;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm routed;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        routed = new RoutedLlm(llm);
-        workspace = Workspaces.withHello();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {OPENAI, ANTHROPIC})

@@ -202,7 +202,7 @@ class TurnScenariosTest {
         assertFalse(complete.get("success").asBoolean());
         assertTrue(complete.get("output").asText().contains(ToolCallExecutor.ABORTED_OUTPUT), complete.toString());
 
-        JsonNode messages = session(id).get("messages");
+        JsonNode messages = ApiSessions.read(id).get("messages");
         PromptFlowTest.assertPaired(messages);
         assertEquals(List.of("user", "assistant", "tool"), messages.findValuesAsText("role"));
         assertTrue(messages.get(2).get("content").get(0).get("content").asText()
@@ -242,7 +242,7 @@ class TurnScenariosTest {
         assertEquals("completed", result.get("terminal_reason").asText());
         assertEquals("It says hello.", result.get("text").asText());
         assertEquals(2, result.get("steps").asInt());
-        JsonNode session = session(id);
+        JsonNode session = ApiSessions.read(id);
         assertEquals(List.of("user", "assistant", "tool", "assistant"), session.get("messages").findValuesAsText("role"),
                 "the transcript does not go through the event sink");
         assertEquals(result.get("usage"), session.get("usage"));
@@ -295,7 +295,7 @@ class TurnScenariosTest {
                 turn.events().get(turn.events().size() - 1));
         assertEquals(result.error(), error.message());
         assertEquals(result, error.result());
-        assertEquals(List.of("user"), session(result.sessionId()).get("messages").findValuesAsText("role"));
+        assertEquals(List.of("user"), ApiSessions.read(result.sessionId()).get("messages").findValuesAsText("role"));
     }
 
     private boolean isDurable(JsonNode event) {
@@ -304,9 +304,5 @@ class TurnScenariosTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static JsonNode session(String id) {
-        return PromptFlowTest.read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.AppClient;
 import dev.tether.testing.Eventually;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
@@ -14,8 +15,6 @@ import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.SseClient;
 import dev.tether.testing.SseClient.Frame;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
  * mid-stream while a prompt queued on A ({@code if_busy: queue}) waits for B's writer; the session still loads on A,
  * B's writer lock died with its connection, and the queued prompt on A completes.
  */
+@Tag("slow")
 class TwoReplicaIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void aTurnOnOneReplicaIsFollowedOnTheOtherAndItsCrashFreesTheSession() throws Exception {
@@ -57,15 +57,16 @@ class TwoReplicaIT {
                     root.resolve("a.log"), postgres);
                  PackagedApp b = PackagedApp.start(Files.createDirectory(root.resolve("data-b")), workspace, llm,
                          root.resolve("b.log"), postgres)) {
-                String id = createSession(a, workspace);
-                assertEquals(200, get(b, "/api/sessions/" + id).statusCode(), "B serves the session A created");
+                AppClient onA = new AppClient(a);
+                AppClient onB = new AppClient(b);
+                String id = onA.createSession(workspace, "replicas");
+                assertEquals(200, onB.get("/api/sessions/" + id).statusCode(), "B serves the session A created");
 
                 List<Frame> seenOnA = new ArrayList<>();
                 CompletableFuture<HttpResponse<String>> queued;
-                try (SseClient followA = SseClient.get(a.uri("/api/sessions/" + id + "/events"), Map.of(), null)
-                        .awaitFollowing();
-                     SseClient promptB = SseClient.post(b.uri("/api/sessions/" + id + "/prompt"),
-                             JSON.createObjectNode().put("message", "What does a.txt say?").toString())) {
+                try (SseClient followA = onA.events(id, Map.of()).awaitFollowing();
+                     SseClient promptB = onB.promptStream(id, AppClient.promptBody("What does a.txt say?", null),
+                             Map.of())) {
                     for (; ; ) { // B's turn, as A shows it: durable events relayed through the database
                         Frame f = followA.next();
                         seenOnA.add(f);
@@ -74,12 +75,11 @@ class TwoReplicaIT {
                         }
                     }
                     assertTrue(llm.awaitStalled(Duration.ofSeconds(60)), "B's second step reached the model");
-                    assertEquals(409, prompt(a, id, "Me too").statusCode(), "B holds the session's writer");
+                    assertEquals(409, rejecting(onA, id, "Me too").statusCode(), "B holds the session's writer");
                     // queued on A, a prompt waits for B's writer (holding A's turn slot meanwhile) instead of 409
-                    queued = HTTP.sendAsync(promptRequest(a, id, "And now?", "queue"),
-                            HttpResponse.BodyHandlers.ofString());
+                    queued = onA.promptAsync(id, AppClient.promptBody("And now?", "queue"));
                     assertTrue(Eventually.holds(Duration.ofSeconds(60),
-                            () -> busyDetail(a, id).contains("A turn is already running")), "A's prompt is queued");
+                            () -> busyDetail(onA, id).contains("A turn is already running")), "A's prompt is queued");
                     assertFalse(queued.isDone(), "no answer while B holds the writer");
                     assertEquals(137, b.kill(), "SIGKILL mid-turn");
                 }
@@ -92,7 +92,7 @@ class TwoReplicaIT {
                 JsonNode result = JSON.readTree(after.body());
                 assertEquals("completed", result.get("terminal_reason").asText(), result.toString());
                 assertEquals("Done on A.", result.get("text").asText());
-                JsonNode session = JSON.readTree(get(a, "/api/sessions/" + id).body());
+                JsonNode session = onA.session(id);
                 List<String> texts = new ArrayList<>();
                 session.get("messages").forEach(m -> texts.add(m.toString()));
                 assertTrue(texts.get(0).contains("What does a.txt say?"), "B's committed prompt is kept");
@@ -103,39 +103,18 @@ class TwoReplicaIT {
         }
     }
 
-    private static String createSession(PackagedApp app, Path workspace) throws Exception {
-        String body = JSON.createObjectNode().put("directory", workspace.toString()).put("title", "replicas")
-                .toString();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("id").asText();
-    }
-
-    private static HttpResponse<String> prompt(PackagedApp app, String id, String message) throws Exception {
-        return HTTP.send(promptRequest(app, id, message, "reject"), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpRequest promptRequest(PackagedApp app, String id, String message, String ifBusy) {
-        String body = JSON.createObjectNode().put("message", message).put("if_busy", ifBusy).toString();
-        return HttpRequest.newBuilder(app.uri("/api/sessions/" + id + "/prompt"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    private static HttpResponse<String> rejecting(AppClient app, String id, String message) throws Exception {
+        return app.prompt(id, AppClient.promptBody(message, "reject"), Map.of());
     }
 
     /** The detail of the 409 a rejecting prompt gets: who holds the session (this replica's slot, or the store). */
-    private static String busyDetail(PackagedApp app, String id) {
+    private static String busyDetail(AppClient app, String id) {
         try {
-            HttpResponse<String> r = prompt(app, id, "Refused");
+            HttpResponse<String> r = rejecting(app, id, "Refused");
             assertEquals(409, r.statusCode(), r.body());
             return JSON.readTree(r.body()).path("detail").asText();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static HttpResponse<String> get(PackagedApp app, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(app.uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -9,21 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.SseTurns;
-import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,25 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class UsageAccountingFlowTest {
+class UsageAccountingFlowTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ANTHROPIC = "anthropic/claude-sonnet-4-20250514";
-
-    @InjectFakeLlm
-    FakeLlmServer llm;
-
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm routed;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        routed = new RoutedLlm(llm);
-        workspace = Workspaces.withHello();
-    }
 
     /** The llama.cpp case: whitespace until max_tokens, {@code finish_reason: length}. */
     @Test
@@ -95,7 +74,7 @@ class UsageAccountingFlowTest {
         JsonNode result = done.get("result");
         assertEquals("Hello.", result.get("text").asText());
         assertEquals(SseTurns.usageSum(usages), result.get("usage"), "the discarded attempt is in the turn's usage");
-        assertEquals(result.get("usage"), session(id).get("usage"), "and in the session's");
+        assertEquals(result.get("usage"), ApiSessions.read(id).get("usage"), "and in the session's");
     }
 
     /** An answer without usage and without content (the retried empty one) counts nothing: no report, no delta. */
@@ -132,7 +111,7 @@ class UsageAccountingFlowTest {
         assertEquals(1, result.get("steps").asInt());
         assertEquals(SseTurns.usageSum(usages), result.get("usage"), "the turn's usage includes the cut-off call");
 
-        JsonNode session = session(id);
+        JsonNode session = ApiSessions.read(id);
         assertEquals(result.get("usage"), session.get("usage"), "so does the session's");
         assertTrue(session.get("usage").get("prompt_tokens").asLong() >= prompt);
         assertEquals(List.of("user"), session.get("messages").findValuesAsText("role"),
@@ -144,13 +123,5 @@ class UsageAccountingFlowTest {
         assertEquals("root", usage.get("source").asText());
         assertEquals(prompt, usage.get("prompt_tokens").asLong(), usage.toString());
         assertEquals(completion, usage.get("completion_tokens").asLong(), usage.toString());
-    }
-
-    private static JsonNode session(String id) {
-        try {
-            return JSON.readTree(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

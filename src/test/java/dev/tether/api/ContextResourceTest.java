@@ -1,6 +1,9 @@
 package dev.tether.api;
 
+import static dev.tether.api.ProblemAssertions.expectProblem;
+
 import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.Workspaces;
 import static dev.tether.testing.SseTurns.ofType;
 import static dev.tether.testing.SseTurns.types;
@@ -14,8 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.agent.SlowTool;
 import dev.tether.session.store.SessionStore;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.RecordedRequest;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
@@ -23,19 +24,16 @@ import dev.tether.testing.RoutedLlm.Kind;
 import dev.tether.testing.SessionFixtures;
 import dev.tether.testing.SseTurns;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,26 +43,16 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class ContextResourceTest {
+class ContextResourceTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @InjectFakeLlm
-    FakeLlmServer server;
 
     @Inject
     SessionStore store;
 
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm llm;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        llm = new RoutedLlm(server);
-        workspace = Workspaces.create();
+    @Override
+    protected Path newWorkspace() throws IOException {
+        return Workspaces.create();
     }
 
     @Test
@@ -80,7 +68,7 @@ class ContextResourceTest {
         assertEquals((double) tokens / 105_984, c.path("fraction").asDouble(), 1e-6);
         assertFalse(c.path("would_compact").asBoolean());
         assertFalse(c.path("cached_summary").asBoolean());
-        assertEquals(0, server.requestCount(), "an estimate calls no model");
+        assertEquals(0, llm.requestCount(), "an estimate calls no model");
     }
 
     @Test
@@ -126,7 +114,7 @@ class ContextResourceTest {
         assertEquals(17, dry.path("kept_messages").asInt(), "summary + 16");
         assertEquals(before.path("request_tokens").asLong(), dry.path("before_tokens").asLong());
         assertTrue(dry.path("after_tokens").asLong() < dry.path("before_tokens").asLong());
-        assertEquals(0, server.requestCount());
+        assertEquals(0, llm.requestCount());
         assertEquals(journal, store.eventsAfter(id, 0).size());
         assertEquals(transcript, sessionJson(id));
         assertFalse(context(id).path("cached_summary").asBoolean());
@@ -138,8 +126,8 @@ class ContextResourceTest {
         assertTrue(done.path("compacted").asBoolean());
         assertEquals("rlm", done.path("strategy").asText());
         assertEquals(14, done.path("split_index").asInt());
-        assertEquals(1, llm.requests(Kind.SUMMARY).size());
-        assertEquals(1, server.requestCount());
+        assertEquals(1, routed.requests(Kind.SUMMARY).size());
+        assertEquals(1, llm.requestCount());
         JsonNode usage = read(sessionJson(id)).get("usage");
         assertTrue(usage.path("prompt_tokens").asLong() > 0, "the summary call's usage is added: " + usage);
         List<JsonNode> replay = SseTurns.replay(sessions, id, journal,
@@ -161,12 +149,12 @@ class ContextResourceTest {
         assertEquals(done.path("after_tokens").asLong(), after.path("request_tokens").asLong());
 
         // the next step sends the cached summary: no compaction, no summary call
-        llm.script(Kind.LOOP, Reply.text("Continuing."));
+        routed.script(Kind.LOOP, Reply.text("Continuing."));
         List<JsonNode> events = SseTurns.prompt(sessions, id, Map.of("message", "continue"));
         assertEquals("done", events.get(events.size() - 1).path("type").asText(), types(events).toString());
         assertTrue(types(events).stream().noneMatch(t -> t.startsWith("compaction_")), types(events).toString());
-        assertEquals(1, llm.requests(Kind.SUMMARY).size());
-        RecordedRequest loop = llm.requests(Kind.LOOP).get(0);
+        assertEquals(1, routed.requests(Kind.SUMMARY).size());
+        RecordedRequest loop = routed.requests(Kind.LOOP).get(0);
         assertTrue(RoutedLlm.text(loop.messages().get(1)).startsWith("[CONTEXT SUMMARY]"));
         assertEquals(1 + 1 + 16 + 1, loop.messages().size(), "system, summary, 16 kept, the prompt");
     }
@@ -180,7 +168,7 @@ class ContextResourceTest {
         JsonNode done = read(given().post("/api/sessions/" + id + "/compact").then().statusCode(200)
                 .extract().asString());
         assertFalse(done.path("compacted").asBoolean());
-        assertEquals(0, server.requestCount());
+        assertEquals(0, llm.requestCount());
     }
 
     @Test
@@ -195,7 +183,7 @@ class ContextResourceTest {
     void compactingWhileATurnRunsIsABusyProblem() throws Exception {
         String id = ApiSessions.create(workspace);
         SessionFixtures.seed(store, id, "Seeded", List.of(), m -> m);
-        llm.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
+        routed.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
         CompletableFuture<Response> turn = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
                 .accept(ContentType.JSON).body(Map.of("message", "wait")).post("/api/sessions/" + id + "/prompt"));
         assertTrue(SlowTool.STARTED.tryAcquire(20, TimeUnit.SECONDS), "the turn is running");
@@ -210,15 +198,6 @@ class ContextResourceTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void expectProblem(Response r, int status, String typeSuffix) {
-        assertEquals(status, r.statusCode(), r.asString());
-        assertEquals("application/problem+json", r.contentType());
-        if (typeSuffix != null) {
-            assertTrue(r.jsonPath().getString("type").endsWith(typeSuffix), r.asString());
-        }
-        assertEquals(status, r.jsonPath().getInt("status"));
-    }
 
     private static JsonNode context(String id) {
         return read(given().get("/api/sessions/" + id + "/context").then().statusCode(200).extract().asString());

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.testing.RawHttp;
+import io.restassured.response.Response;
 import java.io.IOException;
 
-/** Checks that a raw response is an RFC 7807 problem of the service. */
+/** Checks that a response is an RFC 7807 problem of the service. */
 final class ProblemAssertions {
 
     static final String TYPE_BASE = "https://tether.dev/problems/";
@@ -30,6 +31,19 @@ final class ProblemAssertions {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Asserts that a rest-assured response is a problem with the given status whose type ends with {@code typeSuffix}
+     * (any type when null).
+     */
+    static void expectProblem(Response r, int status, String typeSuffix) {
+        assertEquals(status, r.statusCode(), r.asString());
+        assertEquals("application/problem+json", r.contentType());
+        if (typeSuffix != null) {
+            assertTrue(r.jsonPath().getString("type").endsWith(typeSuffix), r.asString());
+        }
+        assertEquals(status, r.jsonPath().getInt("status"));
     }
 
     /** Asserts a problem with the given status and returns its body. */

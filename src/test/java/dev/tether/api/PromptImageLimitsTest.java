@@ -1,12 +1,12 @@
 package dev.tether.api;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.session.store.SessionStore;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -14,7 +14,6 @@ import dev.tether.testing.Workspaces;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +47,8 @@ class PromptImageLimitsTest {
     @Inject
     SessionStore store;
 
-    /** The session's JSON right after creation. */
-    private String session;
+    /** The session right after creation. */
+    private JsonNode session;
 
     @BeforeEach
     void reset() {
@@ -78,10 +76,8 @@ class PromptImageLimitsTest {
     }
 
     private String createSession() throws Exception {
-        String id = given().contentType(ContentType.JSON)
-                .body(Map.of("directory", Workspaces.withHello().toString(), "title", "Images"))
-                .post("/api/sessions").then().statusCode(201).extract().path("id");
-        session = given().get("/api/sessions/" + id).then().statusCode(200).extract().asString();
+        String id = ApiSessions.create(Workspaces.withHello(), null, "Images");
+        session = ApiSessions.read(id);
         return id;
     }
 
@@ -95,7 +91,7 @@ class PromptImageLimitsTest {
 
     /** The session is exactly as created: no message, no event, no model call. */
     private void assertNothingHappened(String id) {
-        assertEquals(session, given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
+        assertEquals(session, ApiSessions.read(id));
         assertTrue(store.eventsAfter(id, 0).isEmpty(), "no durable event");
         assertEquals(0, llm.requestCount(), "no model call");
     }

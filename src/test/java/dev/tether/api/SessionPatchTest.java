@@ -1,5 +1,8 @@
 package dev.tether.api;
 
+import static dev.tether.api.ProblemAssertions.expectProblem;
+import dev.tether.testing.ApiSessions;
+import dev.tether.testing.FakeLlmApiTest;
 import dev.tether.testing.StoreDefaults;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,11 +17,8 @@ import dev.tether.session.Session;
 import dev.tether.session.Titles;
 import dev.tether.session.store.FileSessionStore;
 import dev.tether.session.store.SessionStore;
-import dev.tether.session.store.StoreSettings;
 import dev.tether.session.store.StoredEvent;
 import dev.tether.testing.FakeLlmResource;
-import dev.tether.testing.FakeLlmServer;
-import dev.tether.testing.InjectFakeLlm;
 import dev.tether.testing.Reply;
 import dev.tether.testing.RoutedLlm;
 import dev.tether.testing.RoutedLlm.Kind;
@@ -28,12 +28,10 @@ import dev.tether.testing.SseTurns;
 import dev.tether.testing.Workspaces;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,7 +40,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,36 +49,20 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FakeLlmResource.class)
-class SessionPatchTest {
+class SessionPatchTest extends FakeLlmApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PROBLEM = "application/problem+json";
     /** Older than anything the test writes, so every bump is visible. */
     private static final Instant LONG_AGO = Instant.parse("2026-01-01T00:00:00Z");
     private static final String REQUEST = "Please refactor the invoice exporter so it streams rows to disk";
 
-    @InjectFakeLlm
-    FakeLlmServer server;
-
     @Inject
     SessionStore store;
 
-    @TestHTTPResource("/api/sessions/")
-    URI sessions;
-
-    private RoutedLlm llm;
-    private Path workspace;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        llm = new RoutedLlm(server);
-        workspace = Workspaces.withHello();
-    }
-
     @Test
     void titleIsSetNormalisedAndClearedAndTheLabelFollows() {
-        String id = create(Map.of("directory", workspace.toString()));
-        JsonNode fresh = session(id);
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString()));
+        JsonNode fresh = ApiSessions.read(id);
         assertEquals(id.substring(0, 8), fresh.path("label").asText(), "no title: the id's first 8 characters");
         assertEquals(id.substring(0, 8), summary(id).path("label").asText());
 
@@ -107,12 +88,12 @@ class SessionPatchTest {
         patch(id, "{\"title\":\"Again\"}");
         JsonNode same = patch(id, "{}");
         assertEquals("Again", same.path("title").asText());
-        assertEquals(session(id).path("updated_at"), same.path("updated_at"));
+        assertEquals(ApiSessions.read(id).path("updated_at"), same.path("updated_at"));
     }
 
     @Test
     void clearingRegeneratesTheHeuristicTitleBumpsUpdatedAtAndTellsFollowers() throws Exception {
-        String id = create(Map.of("directory", workspace.toString()));
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString()));
         saveLongAgo(id, "AI title", List.of(Message.userText("<environment_context><cwd>/w</cwd></environment_context>"),
                 Message.userText(REQUEST), Message.assistantText("Streaming now.")));
 
@@ -137,21 +118,21 @@ class SessionPatchTest {
 
     @Test
     void sessionMaxStepsBoundsTheNextTurnAndAPromptOverridesIt() {
-        String id = create(Map.of("directory", workspace.toString(), "max_steps", 2));
-        assertEquals(2, session(id).path("metadata").path("max_steps").asInt());
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString(), "max_steps", 2));
+        assertEquals(2, ApiSessions.read(id).path("metadata").path("max_steps").asInt());
         AtomicInteger calls = new AtomicInteger();
-        llm.always(Kind.LOOP, r -> Reply.text("Looking.").toolCall("c" + calls.incrementAndGet(), "list", "{}"));
+        routed.always(Kind.LOOP, r -> Reply.text("Looking.").toolCall("c" + calls.incrementAndGet(), "list", "{}"));
 
-        JsonNode first = prompt(id, Map.of("message", "Keep listing"));
+        JsonNode first = ApiSessions.promptResult(id, Map.of("message", "Keep listing"));
         assertEquals("max_steps", first.path("terminal_reason").asText(), first.toString());
         assertEquals(2, first.path("steps").asInt());
 
         assertEquals(3, patch(id, "{\"max_steps\":3}").path("metadata").path("max_steps").asInt());
-        assertEquals(3, prompt(id, Map.of("message", "Keep listing")).path("steps").asInt());
+        assertEquals(3, ApiSessions.promptResult(id, Map.of("message", "Keep listing")).path("steps").asInt());
 
-        JsonNode overridden = prompt(id, Map.of("message", "Once", "max_steps", 1));
+        JsonNode overridden = ApiSessions.promptResult(id, Map.of("message", "Once", "max_steps", 1));
         assertEquals(1, overridden.path("steps").asInt(), "the prompt's max_steps wins");
-        assertEquals(6, llm.requests(Kind.LOOP).size());
+        assertEquals(6, routed.requests(Kind.LOOP).size());
 
         JsonNode removed = patch(id, "{\"max_steps\":null}");
         assertFalse(removed.path("metadata").has("max_steps"), "removed: the service default applies again");
@@ -163,12 +144,12 @@ class SessionPatchTest {
             expectProblem(given().contentType(ContentType.JSON).body(Map.of("max_steps", bad)).post("/api/sessions"),
                     400, "/invalid-request");
         }
-        assertFalse(session(id).path("metadata").has("max_steps"), "rejected patches change nothing");
+        assertFalse(ApiSessions.read(id).path("metadata").has("max_steps"), "rejected patches change nothing");
     }
 
     @Test
     void directoryMovesInsideTheWorkspaceRootOnly() throws Exception {
-        String id = create(Map.of("directory", workspace.toString()));
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString()));
         Path other = Workspaces.create();
         Files.writeString(other.resolve("b-only.txt"), "b\n");
 
@@ -176,26 +157,27 @@ class SessionPatchTest {
         assertEquals(other.toString(), moved.path("metadata").path("directory").asText());
         assertEquals(List.of("directory"), reasons(id));
 
-        llm.script(Kind.LOOP, Reply.toolCall("c1", "list", "{}"), Reply.text("Listed."));
-        prompt(id, Map.of("message", "List the files"));
-        String listing = session(id).path("messages").get(2).path("content").get(0).path("content").asText();
+        routed.script(Kind.LOOP, Reply.toolCall("c1", "list", "{}"), Reply.text("Listed."));
+        ApiSessions.promptResult(id, Map.of("message", "List the files"));
+        String listing = ApiSessions.read(id).path("messages").get(2).path("content").get(0).path("content").asText();
         assertTrue(listing.contains("b-only.txt") && !listing.contains("a.txt"), listing);
-        String system = RoutedLlm.text(llm.requests(Kind.LOOP).get(0).messages().get(0));
+        String system = RoutedLlm.text(routed.requests(Kind.LOOP).get(0).messages().get(0));
         assertTrue(system.contains(other.toString()), "the system prompt names the new directory");
 
         for (String bad : new String[] {"\"/\"", "\"../..\"", "\"   \"", "\"pom.xml\"", "null", "5"}) {
             expectProblem(patchRequest(id, "{\"directory\":" + bad + "}"), 400, "/invalid-request");
         }
-        assertEquals(other.toString(), session(id).path("metadata").path("directory").asText());
+        assertEquals(other.toString(), ApiSessions.read(id).path("metadata").path("directory").asText());
         patch(id, "{\"directory\":\"" + other + "\"}");
         assertEquals(List.of("directory"), reasons(id), "the same directory again is no change");
     }
 
     @Test
     void patchWhileATurnRunsIsABusyProblem() throws Exception {
-        String id = create(Map.of("directory", workspace.toString(), "title", "Busy"));
-        llm.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
-        CompletableFuture<JsonNode> turn = CompletableFuture.supplyAsync(() -> prompt(id, Map.of("message", "wait")));
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString(), "title", "Busy"));
+        routed.script(Kind.LOOP, Reply.toolCall("s1", SlowTool.NAME, "{}"));
+        CompletableFuture<JsonNode> turn = CompletableFuture.supplyAsync(
+                () -> ApiSessions.promptResult(id, Map.of("message", "wait")));
         assertTrue(SlowTool.STARTED.tryAcquire(20, TimeUnit.SECONDS), "the turn is running");
         try {
             expectProblem(patchRequest(id, "{\"title\":\"Other\"}"), 409, "/session-busy");
@@ -203,7 +185,7 @@ class SessionPatchTest {
             given().post("/api/sessions/" + id + "/abort").then().statusCode(200);
         }
         assertEquals("aborted", turn.get(20, TimeUnit.SECONDS).path("terminal_reason").asText());
-        assertEquals("Busy", session(id).path("title").asText(), "the refused patch changed nothing");
+        assertEquals("Busy", ApiSessions.read(id).path("title").asText(), "the refused patch changed nothing");
         assertEquals("Other", patch(id, "{\"title\":\"Other\"}").path("title").asText());
     }
 
@@ -212,7 +194,7 @@ class SessionPatchTest {
         expectProblem(patchRequest("no-such-session", "{\"title\":\"x\"}"), 404, "/session-not-found");
         expectProblem(given().urlEncodingEnabled(false).contentType(ContentType.JSON).body("{}")
                 .patch("/api/sessions/..%2Fx"), 400, "/invalid-session-id");
-        String id = create(Map.of("directory", workspace.toString(), "title", "Stays"));
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString(), "title", "Stays"));
         for (String body : new String[] {"[1]", "\"x\"", "{\"title\":5}", "{\"title\":[\"a\"]}", "{\"agent\":\"x\"}",
                 "{\"title\":\"x\",\"model\":\"openai/gpt-4o\"}", "{not json", "",
                 "{\"title\":\"" + "t".repeat(Titles.MAX_SET_CHARS + 1) + "\"}"}) {
@@ -220,7 +202,7 @@ class SessionPatchTest {
         }
         expectProblem(given().contentType(ContentType.TEXT).body("{\"title\":\"x\"}").patch("/api/sessions/" + id),
                 415, "/unsupported-media-type");
-        assertEquals("Stays", session(id).path("title").asText());
+        assertEquals("Stays", ApiSessions.read(id).path("title").asText());
         assertTrue(store.eventsAfter(id, 0).isEmpty());
 
         // the JSON merge-patch media type is accepted as well
@@ -233,7 +215,7 @@ class SessionPatchTest {
     @Test
     void changesAreJournaledAndSurviveAStoreReopen() throws Exception {
         Path other = Workspaces.create();
-        String id = create(Map.of("directory", workspace.toString()));
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString()));
         patch(id, "{\"title\":\"Durable title\",\"max_steps\":7,\"directory\":\"" + other + "\"}");
 
         try (FileSessionStore reopened = new FileSessionStore(Path.of("target/test-data"), StoreDefaults.settings(),
@@ -256,7 +238,7 @@ class SessionPatchTest {
 
     @Test
     void compactionCommitsGoThroughTheHookAndDirectoryChangesDropTheCachedSummary() {
-        String id = create(Map.of("directory", workspace.toString()));
+        String id = ApiSessions.createWith(Map.of("directory", workspace.toString()));
         saveLongAgo(id, "Seeded", SessionFixtures.overBudgetHistory());
 
         given().post("/api/sessions/" + id + "/compact").then().statusCode(200);
@@ -265,8 +247,9 @@ class SessionPatchTest {
         JsonNode changed = replay.get(replay.size() - 1);
         assertEquals("compaction", changed.path("reason").asText(), SseTurns.types(replay).toString());
         assertEquals("compaction_completed", replay.get(replay.size() - 2).path("type").asText());
-        assertTrue(Instant.parse(session(id).path("updated_at").asText()).isAfter(LONG_AGO), "updated_at bumped");
-        assertEquals("Seeded", session(id).path("title").asText(), "a compaction keeps the title");
+        assertTrue(Instant.parse(ApiSessions.read(id).path("updated_at").asText()).isAfter(LONG_AGO),
+                "updated_at bumped");
+        assertEquals("Seeded", ApiSessions.read(id).path("title").asText(), "a compaction keeps the title");
         assertTrue(context(id).path("cached_summary").asBoolean(), "the commit is the cache: the hook keeps it");
 
         patch(id, "{\"directory\":\"" + workspace.resolve("sub") + "\"}");
@@ -281,11 +264,6 @@ class SessionPatchTest {
         store.save(new Session(id, title, LONG_AGO, LONG_AGO, s.metadata(), s.agent(), messages, List.of(), s.usage()));
     }
 
-    private static String create(Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/sessions").then().statusCode(201)
-                .extract().path("id");
-    }
-
     private static Response patchRequest(String id, String body) {
         return given().contentType(ContentType.JSON).body(body).patch("/api/sessions/" + id);
     }
@@ -295,10 +273,6 @@ class SessionPatchTest {
         assertEquals(200, r.statusCode(), r.asString());
         assertTrue(r.contentType().startsWith("application/json"), r.contentType());
         return read(r.asString());
-    }
-
-    private static JsonNode session(String id) {
-        return read(given().get("/api/sessions/" + id).then().statusCode(200).extract().asString());
     }
 
     private static JsonNode context(String id) {
@@ -316,25 +290,11 @@ class SessionPatchTest {
         throw new AssertionError("not listed: " + id + " in " + listed);
     }
 
-    private static JsonNode prompt(String id, Map<String, ?> body) {
-        Response r = given().contentType(ContentType.JSON).accept(ContentType.JSON).body(body)
-                .post("/api/sessions/" + id + "/prompt");
-        assertEquals(200, r.statusCode(), r.asString());
-        return read(r.asString());
-    }
-
     /** The reasons of the session's recorded {@code context_changed} events, in order. */
     private List<String> reasons(String id) {
         return store.eventsAfter(id, 0).stream().map(StoredEvent::event)
                 .filter(e -> e.path("type").asText().equals("context_changed"))
                 .map(e -> e.path("reason").asText()).toList();
-    }
-
-    private static void expectProblem(Response r, int status, String typeSuffix) {
-        assertEquals(status, r.statusCode(), r.asString());
-        assertEquals(PROBLEM, r.contentType());
-        assertTrue(r.jsonPath().getString("type").endsWith(typeSuffix), r.asString());
-        assertEquals(status, r.jsonPath().getInt("status"));
     }
 
     private static JsonNode read(String json) {

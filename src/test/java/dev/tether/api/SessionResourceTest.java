@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.session.Message;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
+import dev.tether.testing.ApiSessions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.common.WithTestResource;
 import dev.tether.testing.FakeLlmResource;
@@ -45,11 +46,6 @@ class SessionResourceTest {
     /** A directory of its own inside the workspace root (the working directory), so listings see only our sessions. */
     private static Path freshDir() throws Exception {
         return Files.createDirectories(Path.of("target", "api-test", UUID.randomUUID().toString())).toRealPath();
-    }
-
-    private static String create(String body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/api/sessions")
-                .then().statusCode(201).extract().path("id");
     }
 
     @Test
@@ -122,7 +118,7 @@ class SessionResourceTest {
         Path dir = freshDir();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            created.add(create("{\"title\":\"s" + i + "\",\"directory\":\"" + dir + "\"}"));
+            created.add(ApiSessions.createWith("{\"title\":\"s" + i + "\",\"directory\":\"" + dir + "\"}"));
         }
         List<String> seen = new ArrayList<>();
         String cursor = null;
@@ -153,7 +149,7 @@ class SessionResourceTest {
 
     @Test
     void tailReturnsTheLastMessagesAndDeleteRemoves() throws Exception {
-        String id = create("{}");
+        String id = ApiSessions.createWith("{}");
         try (SessionWriter w = store.openWriter(id)) {
             for (int i = 1; i <= 4; i++) {
                 w.appendMessage(Message.userText("m" + i), Instant.now());
@@ -174,7 +170,7 @@ class SessionResourceTest {
 
     @Test
     void corruptSnapshotIs500ProblemAndListingStillWorks() throws Exception {
-        String id = create("{}");
+        String id = ApiSessions.createWith("{}");
         Path snapshot = Path.of("target/test-data/sessions", id + ".json");
         assertTrue(Files.exists(snapshot));
         Files.writeString(snapshot, "{\"id\":\"" + id + "\",\"created_at\":");
@@ -187,7 +183,7 @@ class SessionResourceTest {
 
     @Test
     void healthAndMetricsAreExposed() {
-        create("{}");
+        ApiSessions.createWith("{}");
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'data-dir-writable' }.status", equalTo("UP"));

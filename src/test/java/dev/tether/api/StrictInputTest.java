@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tether.session.Session;
 import dev.tether.session.Titles;
 import dev.tether.session.store.SessionStore;
+import dev.tether.testing.ApiSessions;
 import dev.tether.testing.FakeLlmResource;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.InjectFakeLlm;
@@ -40,11 +41,6 @@ class StrictInputTest {
     @InjectFakeLlm
     FakeLlmServer llm;
 
-    private static String create(String body) {
-        return given().contentType(ContentType.JSON).body(body).when().post("/api/sessions")
-                .then().statusCode(201).extract().path("id");
-    }
-
     private static void refused(String path, String body, String detailPart) {
         given().contentType(ContentType.JSON).body(body).when().post(path).then().statusCode(400).contentType(PROBLEM)
                 .body("type", equalTo("https://tether.dev/problems/invalid-request"))
@@ -76,7 +72,7 @@ class StrictInputTest {
 
     @Test
     void refusedPromptsStoreNothing() {
-        String id = create("{\"model\":\"openai/gpt-4o\"}");
+        String id = ApiSessions.createWith("{\"model\":\"openai/gpt-4o\"}");
         Session before = store.load(id);
         String path = "/api/sessions/" + id + "/prompt";
         refused(path, "{\"message\":123}", "'message'");
@@ -104,7 +100,7 @@ class StrictInputTest {
 
     @Test
     void unknownPromptFieldsAreIgnored() {
-        String id = create("{}");
+        String id = ApiSessions.createWith("{}");
         new RoutedLlm(llm).script(RoutedLlm.Kind.LOOP, Reply.text("Fine."));
         given().contentType(ContentType.JSON).body("{\"message\":\"hi\",\"colour\":\"blue\",\"images\":[{\"data_url\":"
                 + "\"data:image/png;base64,iVBORw0KGgo=\",\"mime_type\":\"image/png\",\"alt\":1}]}")
@@ -114,7 +110,7 @@ class StrictInputTest {
 
     @Test
     void anUnparsableContentTypeOnThePromptIs415() throws Exception {
-        String id = create("{}");
+        String id = ApiSessions.createWith("{}");
         for (String type : new String[] {"application/json, text/plain", "%%%"}) {
             RawHttp.Response r = RawHttp.request(RestAssured.port, "POST", "/api/sessions/" + id + "/prompt",
                     List.of("Content-Type: " + type), "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package dev.tether.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.testing.AppClient;
 import dev.tether.testing.FakeLlmServer;
 import dev.tether.testing.PackagedApp;
 import dev.tether.testing.RecordedRequest;
@@ -45,6 +46,7 @@ public final class BenchApp implements AutoCloseable {
     private final Path workspace;
     private final FakeLlmServer llm;
     private final PackagedApp app;
+    private final AppClient client;
     private final long launchedNanos;
     private volatile LongConsumer onModelRequest = t -> { };
 
@@ -53,6 +55,7 @@ public final class BenchApp implements AutoCloseable {
         this.workspace = workspace;
         this.llm = llm;
         this.app = app;
+        this.client = new AppClient(app);
         this.launchedNanos = launchedNanos;
     }
 
@@ -117,41 +120,21 @@ public final class BenchApp implements AutoCloseable {
 
     /** Creates a titled session (so no title call) on the workspace; returns its id. */
     public String createSession() throws IOException, InterruptedException {
-        String body = JSON.createObjectNode().put("directory", workspace.toString()).put("title", "bench").toString();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException(r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).get("id").asText();
+        return client.createSession(workspace, "bench");
     }
 
     /** One prompt with {@code rounds} tool round trips, answered as JSON; fails unless the turn completed. */
     public JsonNode prompt(String id, int rounds) throws IOException, InterruptedException {
-        String body = JSON.createObjectNode().put("message", "Do " + rounds + " rounds").toString();
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri("/api/sessions/" + id + "/prompt"))
-                        .header("Content-Type", "application/json").header("Accept", "application/json")
-                        .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(r.statusCode() + " " + r.body());
-        }
-        JsonNode result = JSON.readTree(r.body());
+        JsonNode result = client.promptResult(id, AppClient.promptBody("Do " + rounds + " rounds", null), Map.of());
         if (!result.path("terminal_reason").asText().equals("completed")) {
-            throw new IllegalStateException("turn did not complete: " + r.body());
+            throw new IllegalStateException("turn did not complete: " + result);
         }
         return result;
     }
 
     /** {@code GET path}; fails unless 200. */
     public String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(app.uri(path)).timeout(Duration.ofSeconds(60))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
-        }
-        return r.body();
+        return client.getOk(path);
     }
 
     /** Waits until {@code /q/health/ready} answers 200 (polled every few ms); returns ms since launch. */

@@ -22,8 +22,6 @@ import io.restassured.response.Response;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,20 +30,18 @@ import org.junit.jupiter.api.Test;
  * The wall-time bounds of spec §3.8 over HTTP, with short limits: a provider that never answers ends the turn with
  * an error naming {@code tether.agent.max-call-duration}; a turn that keeps making progress past
  * {@code tether.agent.max-turn-duration} is cancelled and ends with an error naming that key, every tool call paired.
- * Either way the session takes the next prompt. With {@code tether.agent.max-concurrent-turns=1} a prompt on another
- * session while a turn runs is refused at once with a 503 problem, and admitted once that turn ended.
+ * Either way the session takes the next prompt. The turn-slot limit is {@link TurnAdmissionTest}'s.
  */
 @QuarkusTest
 @TestProfile(TurnLimitsTest.ShortLimits.class)
 @WithTestResource(FakeLlmResource.class)
 class TurnLimitsTest {
 
-    /** Idle timeout 2 s (the test default), call bound 2 s, turn bound 4 s, one turn at a time. */
+    /** Idle timeout 2 s (the test default), call bound 2 s, turn bound 4 s. */
     public static class ShortLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tether.agent.max-call-duration", "2s", "tether.agent.max-turn-duration", "4s",
-                    "tether.agent.max-concurrent-turns", "1");
+            return Map.of("tether.agent.max-call-duration", "2s", "tether.agent.max-turn-duration", "4s");
         }
     }
 
@@ -90,29 +86,6 @@ class TurnLimitsTest {
 
         routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Back."));
         assertEquals("completed", prompt(id, "again").get("terminal_reason").asText());
-    }
-
-    @Test
-    void aPromptBeyondTheTurnLimitIsRefusedWith503WithoutBeingStoredAndAdmittedOnceTheTurnEnded() throws Exception {
-        String running = ApiSessions.create(workspace, null, "Running");
-        String other = ApiSessions.create(workspace, null, "Other");
-        routed.always(RoutedLlm.Kind.LOOP, r -> Reply.hang()); // the call bound (2 s) ends the running turn
-        CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> prompt(running, "hello"));
-        assertTrue(Eventually.holds(Duration.ofSeconds(10), () -> !routed.requests(RoutedLlm.Kind.LOOP).isEmpty()),
-                "the first turn is running");
-
-        Response refused = given().contentType(ContentType.JSON).accept(ContentType.JSON)
-                .body(Map.of("message", "me too")).post("/api/sessions/" + other + "/prompt");
-        assertEquals(503, refused.statusCode(), refused.asString());
-        assertEquals("application/problem+json", refused.contentType());
-        assertEquals("https://tether.dev/problems/too-many-turns", refused.jsonPath().getString("type"));
-        assertTrue(refused.jsonPath().getString("detail").contains("tether.agent.max-concurrent-turns"),
-                refused.asString());
-        assertEquals(0, session(other).get("messages").size(), "nothing of the refused prompt was stored");
-
-        assertEquals("error", first.get(30, TimeUnit.SECONDS).get("terminal_reason").asText());
-        routed.always(RoutedLlm.Kind.LOOP, r -> Reply.text("Now."));
-        assertEquals("completed", prompt(other, "me too").get("terminal_reason").asText());
     }
 
     private static JsonNode prompt(String id, String message) {

@@ -207,11 +207,12 @@ public interface TetherConfig {
         /**
          * Prompts admitted at once across all sessions: running turns plus prompts waiting behind a session's running
          * turn ({@code if_busy: queue}). Each holds a thread of the Quarkus worker pool; a prompt beyond the limit is
-         * refused at once with 503 {@code too-many-turns} (nothing is stored), so a client retries later. 128, so that
-         * 100 sessions prompting at once are all served (32 refused 68 of them); the worker pool is sized for it
+         * refused at once with 503 {@code too-many-turns} (nothing is stored), so a client retries later. 256, so that
+         * 200 sessions prompting back to back are all served (32 refused 68 of 100 at once, 128 thousands of the 200's
+         * prompts); a turn mostly waits for its model, holding a thread but little CPU. The worker pool is sized for it
          * ({@code quarkus.thread-pool.max-threads} in application.properties, docs/ARCHITECTURE.md "Threads").
          */
-        @WithDefault("128")
+        @WithDefault("256")
         int maxConcurrentTurns();
     }
 

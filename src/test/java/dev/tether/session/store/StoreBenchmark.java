@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -122,7 +123,7 @@ public final class StoreBenchmark {
                 }
             }
             if (history == 10_000) {
-                loadCost(store, id);
+                loadCost(() -> stores.open(dir, settings), id);
             }
             List<Double> samples = Arrays.stream(nanos).mapToObj(n -> n / 1e6).toList();
             Figures.print(String.format("store append at %,d messages of history", history), samples, "ms", "");
@@ -190,14 +191,21 @@ public final class StoreBenchmark {
         System.out.printf("| %s | %.1f |%n", what, (System.nanoTime() - start) / 1e6);
     }
 
-    /** Loading a whole session (snapshot + journal replay) from the files, as a new process would. */
-    private static void loadCost(SessionStore store, String id) {
+    /**
+     * Loading a whole session (snapshot + journal replay) as a new process would: a new store each time, since a store
+     * keeps what it read as an open session and would answer the next load from memory.
+     */
+    private static void loadCost(Supplier<SessionStore> fresh, String id) {
         List<Double> loads = new ArrayList<>();
         int messages = 0;
         for (int i = 0; i < 20; i++) {
+            SessionStore store = fresh.get();
             long start = System.nanoTime();
             messages = store.load(id).messages().size();
             loads.add((System.nanoTime() - start) / 1e6);
+            if (store instanceof FileSessionStore files) {
+                files.close();
+            }
         }
         Figures.print(String.format("store load of a %,d-message session", messages), loads, "ms", "");
     }

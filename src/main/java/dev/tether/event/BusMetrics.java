@@ -35,8 +35,8 @@ public final class BusMetrics {
                 .description("Events emitted, by type").register(registry)).increment();
     }
 
-    void dropped() {
-        dropped.increment();
+    void dropped(int count) {
+        dropped.increment(count);
     }
 
     void sinkFailure() {

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * The subscriber side of one {@link SessionBus}: the {@link SubscriberBuffer}s an event is offered to. {@link #offer},
- * {@link #join} and {@link #complete} run under the bus's emit lock, so an event is in every buffer when the emit
- * returns, and a buffer registered after an emit never gets it. Offering never blocks and never runs subscriber code;
- * the drains an offer wakes start on the executor, together, once the event is in every buffer.
+ * The subscriber side of one {@link SessionBus}: the {@link SubscriberBuffer}s an event goes to. {@link #offer},
+ * {@link #join} and {@link #complete} run under the bus's emit lock: an offer appends the event to the bus's
+ * {@link EventLog} once, and a buffer joins with a cursor at the log's end, so it never gets an event emitted before it
+ * registered. Offering never blocks and never runs subscriber code: each buffer takes the events in (by its overflow
+ * policy) and delivers them on the executor; an offer only schedules the drains that are not already scheduled,
+ * together, once the event is in the log.
  *
  * <p>Why a plain array rather than Mutiny's {@code broadcast().toAllSubscribers()} (used before): its dispatch
  * queues each item and tracks each subscriber's demand with atomics, although every buffer takes every event at once
@@ -23,9 +25,10 @@ final class Fanout {
 
     private final BusMetrics metrics;
     private final DrainStarter drains;
+    private final EventLog log = new EventLog();
     /** Copied on every change, under this object's monitor. */
     private volatile SubscriberBuffer[] subscribers = NONE;
-    /** Drains of the subscribers the current offer woke (under the emit lock). */
+    /** Drains the current offer scheduled (under the emit lock). */
     private final List<Runnable> woken = new ArrayList<>();
 
     Fanout(Executor executor, BusMetrics metrics) {
@@ -35,6 +38,7 @@ final class Fanout {
 
     /** Adds a buffer: it gets the events offered from now on. */
     void join(SubscriberBuffer subscriber) {
+        subscriber.startAt(log.end());
         synchronized (this) {
             SubscriberBuffer[] now = subscribers;
             SubscriberBuffer[] next = Arrays.copyOf(now, now.length + 1);
@@ -65,23 +69,25 @@ final class Fanout {
         return true;
     }
 
-    /** Offers events, in order, to every buffer, then starts the drains they woke. */
+    /** Appends events, in order, for every current buffer, then starts the drains not already scheduled. */
     void offer(List<BusEvent> events) {
         SubscriberBuffer[] targets = subscribers;
+        if (targets.length == 0) {
+            log.forget();
+            return;
+        }
         for (BusEvent e : events) {
-            for (SubscriberBuffer subscriber : targets) {
-                subscriber.onItem(e);
+            log.append(e);
+        }
+        for (SubscriberBuffer subscriber : targets) {
+            if (subscriber.schedule()) {
+                woken.add(subscriber.drainTask());
             }
         }
         if (!woken.isEmpty()) {
             drains.start(List.copyOf(woken));
             woken.clear();
         }
-    }
-
-    /** During an offer: {@code drain} is to run on the executor once the event is in every buffer. */
-    void woke(Runnable drain) {
-        woken.add(drain);
     }
 
     /** Ends every subscription after its buffered events. */

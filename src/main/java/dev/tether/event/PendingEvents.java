@@ -16,17 +16,17 @@ final class PendingEvents {
 
     private final int bound;
     private final int durableBacklog;
-    private final BusMetrics metrics;
     private final ArrayDeque<BusEvent> live;
     private final ArrayDeque<BusEvent> replayed = new ArrayDeque<>();
     private int durableBuffered;
     private int ephemeralBuffered;
+    /** Dropped since {@link #takeDropped}: counted once per drain, not once per event. */
+    private int dropped;
     private long lastDeliveredSeq;
 
-    PendingEvents(BusSettings settings, BusMetrics metrics, long lastDeliveredSeq) {
+    PendingEvents(BusSettings settings, long lastDeliveredSeq) {
         this.bound = settings.subscriberBuffer();
         this.durableBacklog = settings.durableBacklog();
-        this.metrics = metrics;
         this.live = new ArrayDeque<>(Math.min(bound, 256));
         this.lastDeliveredSeq = lastDeliveredSeq;
     }
@@ -45,7 +45,7 @@ final class PendingEvents {
             return ++durableBuffered <= durableBacklog;
         }
         if (live.size() >= bound) {
-            metrics.dropped();
+            dropped++;
         } else {
             live.addLast(event);
             ephemeralBuffered++;
@@ -58,10 +58,17 @@ final class PendingEvents {
             if (!it.next().isDurable()) {
                 it.remove();
                 ephemeralBuffered--;
-                metrics.dropped();
+                dropped++;
                 return;
             }
         }
+    }
+
+    /** The number of events dropped since the last call. */
+    int takeDropped() {
+        int n = dropped;
+        dropped = 0;
+        return n;
     }
 
     /**

@@ -337,11 +337,6 @@ public final class SessionBus implements EventEmitter, AutoCloseable {
         fanout.remove(subscriber);
     }
 
-    /** During an emit: {@code drain} is to run on the executor once the event is in every buffer. */
-    void woke(Runnable drain) {
-        fanout.woke(drain);
-    }
-
     /** Runs {@code action} while no event is being emitted. */
     void exclusive(Runnable action) {
         emitLock.lock();

@@ -5,16 +5,15 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * One subscriber of a {@link SessionBus}: offered every event by the bus's {@link Fanout}, it keeps the subscriber's
+ * One subscriber of a {@link SessionBus}: it takes the bus's events in from the {@link EventLog} into the subscriber's
  * {@link PendingEvents} and hands them to a Mutiny emitter, as far as the subscriber requested, on the executor.
  *
  * <p>Why a class of its own rather than {@code onOverflow()}: Mutiny's overflow strategies (the {@code onOverflow()}
@@ -24,14 +23,17 @@ import org.jboss.logging.Logger;
  * reach. So this class owns the buffer and the hand-over; demand, cancellation and the one-subscriber rule are the
  * emitter's.
  *
- * <p>Threads: {@link #onItem} runs on the emitting thread under the bus's emit lock. It never waits: when another
- * thread holds this buffer's lock (a delivery thread, perhaps preempted on a busy machine), the event goes to a
- * lock-free inbox that the holder takes in after releasing the lock; a drain it wakes is started by the bus once the
- * event is in every buffer. Events go downstream on the executor, one drain at a time, in batches.
+ * <p>Threads: the emitting thread only appends to the log and calls {@link #schedule}, which never waits. Everything
+ * else runs in the one drain ({@code scheduled} is true from when it is queued until it finds nothing to do), on the
+ * executor: it takes in what the log holds past this subscriber's cursor, applying the policy, and delivers in
+ * batches. Whoever makes work for the drain (an emit, a request, completion, a failure, the end of a replay) changes
+ * that state first and then schedules the drain; a drain that stops clears {@code scheduled} first and then looks
+ * again, so no work is left without a drain.
  *
- * <p>Replay ({@code afterSeq != null}): live events are buffered from registration on; once subscribed, the journal
+ * <p>Replay ({@code afterSeq != null}): live events are taken in from registration on; once subscribed, the journal
  * is read on the executor, and its events go first (see {@link PendingEvents#replayFirst}). The cut is made under the
- * emit lock, so every event the journal returned has reached this buffer by then: no gap, no duplicate.
+ * emit lock after taking in the whole log, so every event the journal returned has reached this buffer by then: no
+ * gap, no duplicate.
  */
 final class SubscriberBuffer {
 
@@ -41,33 +43,44 @@ final class SubscriberBuffer {
     private final SessionBus bus;
     private final Executor executor;
     private final DrainStarter drains;
+    private final BusMetrics metrics;
     private final Runnable drain = this::drain;
     private final ReplaySource replaySource;
     private final long replayAfter;
     /** Used by the one running drain only. */
     private final BusEvent[] batch = new BusEvent[BATCH];
-    /** Events from the bus not yet taken in, in emission order. */
-    private final Queue<BusEvent> inbox = new ConcurrentLinkedQueue<>();
+    /** Whether the drain is queued or running. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
     private final PendingEvents pending;
+    /** Where this subscriber reads the bus's events; {@code null} before joining and after the end. */
+    private EventLog.Cursor cursor;
     private boolean replayPending;
     private MultiEmitter<? super BusEvent> downstream;
     private Throwable failure;
     private boolean busClosed;
     private boolean finished;
-    private boolean draining;
 
     SubscriberBuffer(SessionBus bus, BusSettings settings, Executor executor, DrainStarter drains,
                      BusMetrics metrics, ReplaySource replaySource, Long afterSeq) {
         this.bus = bus;
         this.executor = executor;
         this.drains = drains;
+        this.metrics = metrics;
         this.replaySource = replaySource;
         this.replayPending = afterSeq != null;
         this.replayAfter = afterSeq == null ? -1 : afterSeq;
-        this.pending = new PendingEvents(settings, metrics, replayAfter);
+        this.pending = new PendingEvents(settings, replayAfter);
+    }
+
+    /** Under the bus's emit lock, when joining: the events from {@code start} on are this subscriber's. */
+    void startAt(EventLog.Cursor start) {
+        locked(() -> {
+            cursor = start;
+            return true;
+        });
     }
 
     /** The subscriber's stream: one subscriber only. */
@@ -107,55 +120,25 @@ final class SubscriberBuffer {
         return true;
     }
 
-    /** An event from the bus, in emission order, under its emit lock. */
-    void onItem(BusEvent event) {
-        if (!lock.tryLock()) {
-            inbox.offer(event);
-            settle(true);
-            return;
-        }
-        boolean lagged;
-        boolean wake;
-        try {
-            lagged = takeInbox() | take(event);
-            wake = drainNeeded();
-        } finally {
-            lock.unlock();
-        }
-        afterTaking(lagged, wake, true);
+    /**
+     * After events were appended to the log (any thread, never waits): whether the caller must start
+     * {@link #drainTask()}, i.e. no drain was queued or running.
+     */
+    boolean schedule() {
+        return !scheduled.get() && scheduled.compareAndSet(false, true);
     }
 
-    /** Takes in the inbox unless another thread holds the lock; every holder calls it after releasing the lock. */
-    private void settle(boolean emitting) {
+    Runnable drainTask() {
+        return drain;
+    }
+
+    /** Under the lock: takes in the log's new events. Returns whether the subscriber was cut off now. */
+    private boolean takeIn() {
         boolean lagged = false;
-        boolean wake = false;
-        while (!inbox.isEmpty() && lock.tryLock()) {
-            try {
-                lagged |= takeInbox();
-                wake |= drainNeeded();
-            } finally {
-                lock.unlock();
+        if (cursor != null) {
+            for (BusEvent event; (event = cursor.next()) != null; ) {
+                lagged |= take(event);
             }
-        }
-        afterTaking(lagged, wake, emitting);
-    }
-
-    private void afterTaking(boolean lagged, boolean wake, boolean emitting) {
-        if (lagged) {
-            bus.unregister(this);
-        }
-        if (wake && emitting) {
-            bus.woke(drain);
-        } else if (wake) {
-            drains.submit(drain);
-        }
-    }
-
-    /** Under the lock. Returns whether the subscriber was cut off now. */
-    private boolean takeInbox() {
-        boolean lagged = false;
-        for (BusEvent event; (event = inbox.poll()) != null; ) {
-            lagged |= take(event);
         }
         return lagged;
     }
@@ -173,11 +156,12 @@ final class SubscriberBuffer {
     /** The bus was closed (session deleted): complete once the buffered events are delivered. */
     void onCompletion() {
         boolean lagged = locked(() -> {
-            boolean cutOff = takeInbox();
+            boolean cutOff = takeIn();
             busClosed = true;
+            cursor = null;
             return cutOff;
         });
-        afterTaking(lagged, false, false);
+        afterTakingIn(lagged);
         wake();
     }
 
@@ -192,14 +176,14 @@ final class SubscriberBuffer {
         }
         boolean[] lagged = new boolean[1];
         bus.exclusive(() -> lagged[0] = locked(() -> {
-            boolean cutOff = takeInbox();
+            boolean cutOff = takeIn();
             if (!finished && failure == null) {
                 pending.replayFirst(journal, replayAfter);
             }
             replayPending = false;
             return cutOff;
         }));
-        afterTaking(lagged[0], false, false);
+        afterTakingIn(lagged[0]);
         wake();
     }
 
@@ -222,77 +206,104 @@ final class SubscriberBuffer {
     private void release() {
         locked(() -> {
             finished = true;
-            inbox.clear();
+            cursor = null;
             pending.clear();
             return true;
         });
         bus.unregister(this);
     }
 
-    private void wake() {
-        afterTaking(false, locked(this::drainNeeded), false);
-        settle(false);
+    private void afterTakingIn(boolean lagged) {
+        int dropped = takeDropped();
+        if (dropped > 0) {
+            metrics.dropped(dropped);
+        }
+        if (lagged) {
+            bus.unregister(this);
+        }
     }
 
-    /** Under the lock: whether a drain must start now; if so, it is marked as started. */
-    private boolean drainNeeded() {
-        if (draining || finished || downstream == null) {
+    private int takeDropped() {
+        lock.lock();
+        try {
+            return pending.takeDropped();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wake() {
+        if (schedule()) {
+            drains.submit(drain);
+        }
+    }
+
+    /** Under the lock: whether the drain has something to do. */
+    private boolean workWaiting() {
+        if (finished) {
             return false;
         }
-        if (failure != null || !replayPending && (pending.isEmpty() ? busClosed : downstream.requested() > 0)) {
-            draining = true;
+        if (cursor != null && cursor.hasNext()) {
             return true;
         }
-        return false;
+        return downstream != null && (failure != null
+                || !replayPending && (pending.isEmpty() ? busClosed : downstream.requested() > 0));
     }
 
-    /** Hands over what was requested, then the terminal signal; runs once at a time (see {@code draining}). */
+    /** Takes in, hands over what was requested, then the terminal signal; runs once at a time (see {@code scheduled}). */
     private void drain() {
         for (; ; ) {
             MultiEmitter<? super BusEvent> out;
             Throwable error = null;
+            boolean complete = false;
             boolean lagged;
-            boolean idle = false;
+            int dropped;
             int n = 0;
             lock.lock();
             try {
-                out = downstream;
                 if (finished) {
                     return;
                 }
-                lagged = takeInbox();
-                if (failure != null) {
+                out = downstream;
+                lagged = takeIn();
+                dropped = pending.takeDropped();
+                if (out != null && failure != null) {
                     error = failure;
                     finished = true;
-                } else if (!replayPending) {
+                } else if (out != null && !replayPending) {
                     long requested = out.requested();
                     for (BusEvent e; n < BATCH && n < requested && (e = pending.poll()) != null; ) {
                         batch[n++] = e;
                     }
-                }
-                if (error == null && n == 0) {
-                    idle = !busClosed || replayPending || !pending.isEmpty();
-                    draining = !idle;
-                    finished = !idle;
+                    complete = n == 0 && busClosed && pending.isEmpty();
+                    finished = complete;
                 }
             } finally {
                 lock.unlock();
             }
-            afterTaking(lagged, false, false);
+            if (dropped > 0) {
+                metrics.dropped(dropped);
+            }
+            if (lagged) {
+                bus.unregister(this);
+            }
             if (error != null) {
                 out.fail(error);
                 return;
             }
-            if (idle) {
-                settle(false);
-                return;
-            }
-            if (n == 0) {
+            if (complete) {
                 out.complete();
                 return;
             }
-            if (!emit(out, n)) {
-                return;
+            if (n > 0) {
+                if (!emit(out, n)) {
+                    return;
+                }
+            } else {
+                scheduled.set(false);
+                if (!locked(this::workWaiting) || !schedule()) {
+                    return;
+                }
             }
         }
     }

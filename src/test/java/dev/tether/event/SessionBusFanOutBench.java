@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * (its name does not end in Test):
  * {@code ./mvnw -B -o -q test -Dtest=SessionBusFanOutBench -Dsurefire.failIfNoSpecifiedTests=false}; three rounds,
  * or as many as {@code -DargLine=-Dbench.rounds=N} says (later rounds show the code compiled by the JIT).
+ * {@code -Dbench.emitIntervalMicros=M} paces the emitter (one event every M µs at most) to compare how many ephemeral
+ * events subscribers lose at one emit rate: drops depend on how far emission outruns delivery.
  */
 class SessionBusFanOutBench {
 
@@ -68,7 +71,11 @@ class SessionBusFanOutBench {
         long processCpuStart = os.getProcessCpuTime();
         long emitCpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
+        long intervalNanos = Long.getLong("bench.emitIntervalMicros", 0) * 1000;
         for (int i = 1; i <= EVENTS; i++) {
+            if (intervalNanos > 0) {
+                LockSupport.parkNanos(start + i * intervalNanos - System.nanoTime());
+            }
             bus.emit(i % DURABLE_EVERY == 0 ? new SessionEvent.TextComplete("t" + i)
                     : new SessionEvent.TextChunk("chunk " + i));
         }

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ import org.jboss.logging.Logger;
  * snapshot + replay of journal records after the snapshot's sequence), {@link FileSessionWriter} (staging and group
  * commit), {@link Checkpointer} (snapshot rewrite + journal roll, in the background), {@link OpenSessions} (sessions
  * kept in memory between writers) and {@link StoreListing} (the index {@code .index.json}; listing never reads
- * transcripts). Opening the store (in the background once the service is up, or on first use) removes temp files that interrupted atomic writes left
+ * transcripts). Opening the store (in the background a little after the service is up, or on first use) removes temp files that interrupted atomic writes left
  * ({@link LeftoverTempFiles}). All methods block on file I/O.
  */
 @ApplicationScoped
@@ -91,19 +92,22 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     }
 
     /**
-     * Opens the store in the background once the service is up ({@link SelectedStore} calls it when this is the
-     * selected store and the HTTP server listens): leftover temp files removed, index loaded and checked against the
-     * files. Nothing waits for it; the first write waits for the index to be loaded, the first listing for the check.
+     * Opens the store in the background {@code after} this call ({@link SelectedStore} calls it when this is the
+     * selected store and the HTTP server listens, with a delay so that the open, whose cost grows with the number of
+     * sessions, neither competes with the rest of start-up nor with its JIT compilation): leftover temp files
+     * removed, index loaded and checked against the files. Nothing waits for it; a write or listing that comes
+     * first opens the store itself (the first write waits for the index to be loaded, the first listing for the
+     * check), and the background task then finds it open.
      */
-    void openInBackground() {
-        background.execute(() -> {
+    void openInBackground(Duration after) {
+        background.schedule(() -> {
             try {
                 listing.ensureScanned();
             } catch (StoreException e) {
                 // readiness reports an unusable data dir; the service still starts
                 LOG.warnf("the session store could not be opened at start: %s", e.getMessage());
             }
-        });
+        }, after.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     // ---- public API beyond SessionStore ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
 
 /**
  * Picks the {@link SessionStore} of {@code tether.store.kind} at run time: the {@link FileSessionStore} bean, or a
@@ -19,6 +20,9 @@ import jakarta.enterprise.inject.Produces;
  */
 @ApplicationScoped
 public class SelectedStore {
+
+    /** How long after the HTTP server listens the file store opens: past readiness, once start-up has settled. */
+    static final Duration FILE_STORE_OPEN_DELAY = Duration.ofSeconds(5);
 
     private final TetherConfig config;
     private final Instance<FileSessionStore> fileStore;
@@ -46,13 +50,14 @@ public class SelectedStore {
     }
 
     /**
-     * File store: its housekeeping and first index scan start once the HTTP server listens, in the background, so
-     * that with thousands of sessions on disk they neither delay readiness nor take a core from the rest of start-up.
-     * Without an HTTP server the store opens on first use.
+     * File store: its housekeeping and first index scan start {@link #FILE_STORE_OPEN_DELAY} after the HTTP server
+     * listens, in the background: their cost grows with the sessions on disk, and start-up (with its JIT compilation)
+     * must not share a core with them. A listing or write before then opens the store itself. Without an HTTP server
+     * the store opens on first use.
      */
     void warmUpFileStore(@ObservesAsync HttpServerStart event) {
         if (config.store().kind() == TetherConfig.StoreKind.FILE) {
-            fileStore.get().openInBackground();
+            fileStore.get().openInBackground(FILE_STORE_OPEN_DELAY);
         }
     }
 }

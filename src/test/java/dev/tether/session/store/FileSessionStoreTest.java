@@ -354,11 +354,24 @@ class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterC
 
         FileSessionStore later = store(dataDir, StoreDefaults.settings());
         assertEquals(0, later.transcriptReads(), "constructing the store (at start) scans nothing");
-        later.openInBackground();
+        later.openInBackground(Duration.ZERO);
         assertTrue(Eventually.holds(Duration.ofSeconds(60), () -> later.transcriptReads() == 3),
                 "the background scan re-read every session without a listing asking for it");
         assertEquals(List.of("s2", "s1", "s0"), ids(later.listAll()));
         assertEquals(3, later.transcriptReads(), "the listing found the index current");
+    }
+
+    @Test
+    void aListingBeforeTheDeferredOpenOpensTheStoreItself() throws Exception {
+        createAndClose(3);
+        Files.delete(sessions().resolve(".index.json")); // so that the scan shows in transcriptReads
+
+        FileSessionStore later = store(dataDir, StoreDefaults.settings());
+        later.openInBackground(Duration.ofDays(1));
+        assertEquals(List.of("s2", "s1", "s0"), ids(later.listAll()), "the listing did not wait for the open");
+        assertEquals(3, later.transcriptReads(), "the listing scanned once");
+        later.create(session("s3", "/w", T0.plusSeconds(3)));
+        assertEquals(List.of("s3", "s2", "s1", "s0"), ids(later.listAll()));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.tether.config;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.context.ThreadContext;
 
@@ -30,9 +30,17 @@ public final class ManagedPools {
      * saturated by turns, and needs a scheduler (a {@link ManagedExecutor} has none). Daemon, because a store used
      * without CDI is often never closed: a {@code bounded(1)} view plus Mutiny ticks was tried, and outside Quarkus
      * the view's non-daemon threads kept such a JVM alive ({@code CrossProcessLockTest}'s child never exited).
+     *
+     * <p>{@code shutdown()} drops the delayed and periodic tasks still waiting and lets a running one finish without
+     * an interrupt (an interrupted NIO write closes its channel midway), so that whoever closes the store can wait
+     * for the thread to end before touching the files itself.
      */
     public static ScheduledExecutorService storeThread() {
-        return Executors.newSingleThreadScheduledExecutor(r -> daemon("tether-store", r));
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> daemon("tether-store", r));
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        thread.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        thread.setRemoveOnCancelPolicy(true);
+        return thread;
     }
 
     /**

@@ -43,6 +43,8 @@ import org.jboss.logging.Logger;
 public class FileSessionStore implements SessionStore, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FileSessionStore.class);
+    /** How long closing waits for a running background task (a start-up scan of many sessions takes seconds). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final Path sessionsDir;
     private final JournalCodec codec;
@@ -132,11 +134,24 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
         listing.refresh();
     }
 
-    /** Stops the background thread and flushes the index. Writers still open keep their locks until closed. */
+    /**
+     * Stops the background thread (tasks not yet started are dropped; a running open, checkpoint or sweep finishes
+     * first, so nothing writes the files once this returns) and flushes the index. Writers still open keep their
+     * locks until closed.
+     */
     @PreDestroy
     @Override
     public void close() {
-        background.shutdownNow();
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("the store's background task did not end within %s of shutdown", CLOSE_WAIT);
+                background.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            background.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         if (listing.isOpen()) {
             try {
                 listing.flush();

@@ -362,6 +362,21 @@ class FileSessionStoreTest extends SessionStoreContract implements QueuedWriterC
     }
 
     @Test
+    void closingWaitsForARunningBackgroundOpenInsteadOfCuttingItShort() throws Exception {
+        createAndClose(200);
+        Files.delete(sessions().resolve(".index.json")); // so that the open re-reads every session
+
+        FileSessionStore later = store(dataDir, StoreDefaults.settings());
+        later.openInBackground(Duration.ZERO);
+        assertTrue(Eventually.holds(Duration.ofSeconds(60), () -> later.transcriptReads() > 0), "the open started");
+        later.close();
+        assertEquals(200, later.transcriptReads(), "the open ran to its end before close returned");
+        FileSessionStore next = store(dataDir, StoreDefaults.settings());
+        assertEquals(200, next.listAll().size());
+        assertEquals(0, next.transcriptReads(), "the index the closed store left covers every session");
+    }
+
+    @Test
     void aListingBeforeTheDeferredOpenOpensTheStoreItself() throws Exception {
         createAndClose(3);
         Files.delete(sessions().resolve(".index.json")); // so that the scan shows in transcriptReads

@@ -23,8 +23,12 @@ class InterruptedWriterTest {
 
     @Test
     void appendsFromAnInterruptedThreadSucceedAndKeepTheJournalOpen() {
-        FileSessionStore store = new FileSessionStore(dir, StoreDefaults.settings(),
-                new SimpleMeterRegistry());
+        try (FileSessionStore store = new FileSessionStore(dir, StoreDefaults.settings(), new SimpleMeterRegistry())) {
+            appendAcrossAnInterrupt(store);
+        }
+    }
+
+    private static void appendAcrossAnInterrupt(FileSessionStore store) {
         Session session = Session.create(null, null, null, Instant.now());
         store.create(session);
         try (SessionWriter writer = store.openWriter(session.id())) {

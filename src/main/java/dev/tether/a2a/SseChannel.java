@@ -16,17 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * JSON-RPC error response. A keep-alive comment every {@code tether.events.keep-alive}. A client that goes away
  * cancels the subscription (the turn itself goes on, as with {@code POST /prompt}).
  */
-final class SseChannel {
+record SseChannel(ObjectMapper mapper, Duration keepAlive) {
 
     private static final String END = "";
-
-    private final ObjectMapper mapper;
-    private final Duration keepAlive;
-
-    SseChannel(ObjectMapper mapper, Duration keepAlive) {
-        this.mapper = mapper;
-        this.keepAlive = keepAlive;
-    }
 
     void send(HttpServerResponse response, JsonNode id, Multi<StreamEvent> events) {
         response.setStatusCode(200).setChunked(true)

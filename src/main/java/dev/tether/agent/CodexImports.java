@@ -4,25 +4,15 @@ import dev.tether.importer.CodexImporter;
 import dev.tether.importer.ImportOutcome;
 import dev.tether.importer.ImportReport;
 import dev.tether.session.SessionSummary;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
  * Codex CLI import as the API uses it (spec §10.5): every import that replaced a session's stored history then goes
  * through the context-change hook (§8.4), so caches drop and followers hear of it.
  */
-@ApplicationScoped
-public class CodexImports {
-
-    private final CodexImporter importer;
-    private final SessionWriting writing;
-    private final ContextChangeHook contextChanges;
-
-    public CodexImports(CodexImporter importer, SessionWriting writing, ContextChangeHook contextChanges) {
-        this.importer = importer;
-        this.writing = writing;
-        this.contextChanges = contextChanges;
-    }
+@Singleton
+public record CodexImports(CodexImporter importer, SessionWriting writing, ContextChangeHook contextChanges) {
 
     /** Imports the Codex session with this id; the report carries its {@code session_id}. */
     public ImportReport importById(String codexId) {

@@ -12,26 +12,15 @@ import dev.tether.session.Cancellation;
 import dev.tether.session.Session;
 import dev.tether.session.SessionIds;
 import dev.tether.session.store.SessionStore;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Context operations outside a turn (spec §6.3): the estimate of a session's next request, a compaction preview, and
  * a manual compaction as a writer of the session.
  */
-@ApplicationScoped
-public class ContextOperations {
-
-    private final SessionStore store;
-    private final ModelResolver models;
-    private final TurnServices services;
-    private final SessionWriting writing;
-
-    public ContextOperations(SessionStore store, ModelResolver models, TurnServices services, SessionWriting writing) {
-        this.store = store;
-        this.models = models;
-        this.services = services;
-        this.writing = writing;
-    }
+@Singleton
+public record ContextOperations(
+        SessionStore store, ModelResolver models, TurnServices services, SessionWriting writing) {
 
     /** {@code GET /context}: token estimate and budget of the next request. */
     public ContextEstimate estimate(String sessionId) {

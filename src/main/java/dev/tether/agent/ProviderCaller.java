@@ -31,7 +31,7 @@ import java.util.function.ToLongFunction;
  * cancellation. The whole call, waits included, is bounded by {@code tether.agent.max-call-duration}: past it the
  * call fails (fatal) instead of waiting for another attempt.
  */
-final class ProviderCaller {
+record ProviderCaller(Sleeper sleeper, int maxRestarts, Duration maxCallDuration) {
 
     static final int MAX_RETRIES = 3;
     static final Duration MIN_SERVER_DELAY = Duration.ofSeconds(1);
@@ -40,16 +40,6 @@ final class ProviderCaller {
     static final String MAX_TOKENS_KEY = "tether.agent.max-tokens";
 
     static final String MAX_CALL_KEY = "tether.agent.max-call-duration";
-
-    private final Sleeper sleeper;
-    private final int maxRestarts;
-    private final Duration maxCallDuration;
-
-    ProviderCaller(Sleeper sleeper, int maxRestarts, Duration maxCallDuration) {
-        this.sleeper = sleeper;
-        this.maxRestarts = maxRestarts;
-        this.maxCallDuration = maxCallDuration;
-    }
 
     /** What one call needs besides the request. */
     record Call(ResolvedModel model, CompletionRequest request, TokenSource source, long requestTokens, long budget,

@@ -3,7 +3,7 @@ package dev.tether.agent;
 import dev.tether.session.Session;
 import dev.tether.session.SessionMetadata;
 import dev.tether.session.Titles;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -13,18 +13,8 @@ import java.util.Objects;
  * directory (checked as on create, {@link SessionFactory#directory}) or a cleared title then goes through the
  * context-change hook (§8.4).
  */
-@ApplicationScoped
-public class SessionEditor {
-
-    private final SessionWriting writing;
-    private final ContextChangeHook hook;
-    private final SessionFactory factory;
-
-    public SessionEditor(SessionWriting writing, ContextChangeHook hook, SessionFactory factory) {
-        this.writing = writing;
-        this.hook = hook;
-        this.factory = factory;
-    }
+@Singleton
+public record SessionEditor(SessionWriting writing, ContextChangeHook hook, SessionFactory factory) {
 
     /** Applies the edit and returns the session as stored afterwards. */
     public Session edit(String sessionId, SessionEdit edit) {

@@ -1,35 +1,23 @@
 package dev.tether.agent;
 
 import dev.tether.event.SessionBus;
-import dev.tether.event.SinkAttachment;
 import dev.tether.event.SessionBuses;
+import dev.tether.event.SinkAttachment;
 import dev.tether.event.journal.JournalSinks;
 import dev.tether.session.Cancellation;
 import dev.tether.session.SessionIds;
 import dev.tether.session.SessionNotFoundException;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionWriter;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.function.BiFunction;
 
 /**
  * Work on a session outside a turn, as its single writer: holds its turn slot (so it is refused with 409 while a turn
  * runs, and no turn starts meanwhile), its store writer, and the journal as the bus's durable sink, for the duration.
  */
-@ApplicationScoped
-public class SessionWriting {
-
-    private final SessionStore store;
-    private final TurnRegistry turns;
-    private final SessionBuses buses;
-    private final JournalSinks sinks;
-
-    public SessionWriting(SessionStore store, TurnRegistry turns, SessionBuses buses, JournalSinks sinks) {
-        this.store = store;
-        this.turns = turns;
-        this.buses = buses;
-        this.sinks = sinks;
-    }
+@Singleton
+public record SessionWriting(SessionStore store, TurnRegistry turns, SessionBuses buses, JournalSinks sinks) {
 
     /** What runs as the writer: the store writer, the bus, and the slot's cancellation (an abort reaches it). */
     @FunctionalInterface

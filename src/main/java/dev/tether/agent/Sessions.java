@@ -10,34 +10,16 @@ import dev.tether.session.store.ListQuery;
 import dev.tether.session.store.SessionPage;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.SessionTail;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 
 /**
  * Session administration (spec §9): create, list, read and delete sessions. Changes of a session's fields are
  * {@link SessionEditor}'s; prompts are {@link AgentService}'s.
  */
-@ApplicationScoped
-public class Sessions {
-
-    private final SessionStore store;
-    private final SessionFactory factory;
-    private final ModelResolver models;
-    private final CodexImports codex;
-    private final TurnRegistry turns;
-    private final SessionBuses buses;
-    private final ContextManager context;
-
-    public Sessions(SessionStore store, SessionFactory factory, ModelResolver models, CodexImports codex,
+@Singleton
+public record Sessions(SessionStore store, SessionFactory factory, ModelResolver models, CodexImports codex,
                     TurnRegistry turns, SessionBuses buses, ContextManager context) {
-        this.store = store;
-        this.factory = factory;
-        this.models = models;
-        this.codex = codex;
-        this.turns = turns;
-        this.buses = buses;
-        this.context = context;
-    }
 
     /**
      * Creates and stores a session ({@link SessionFactory} checks the request); a given model must resolve (§9) and is

@@ -41,15 +41,7 @@ import java.util.function.BiConsumer;
  * {@code MalformedHttpTest} notices.
  */
 @Singleton
-public class InvalidHttpRequests implements VertxOptionsCustomizer {
-
-    private final ProblemWriter problems;
-    private final AccessPolicy access;
-
-    public InvalidHttpRequests(ProblemWriter problems, AccessPolicy access) {
-        this.problems = problems;
-        this.access = access;
-    }
+public record InvalidHttpRequests(ProblemWriter problems, AccessPolicy access) implements VertxOptionsCustomizer {
 
     @Override
     public void accept(VertxOptions options) {

@@ -3,8 +3,8 @@ package dev.tether.api;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -13,24 +13,14 @@ import org.jboss.logging.Logger;
  * layer) and paths no route serves, as problem responses instead of Quarkus' empty or HTML bodies. A client that
  * went away is logged at DEBUG and not answered.
  */
-@ApplicationScoped
-public class RouteFailures {
+@Singleton
+public record RouteFailures(ProblemWriter problems, AccessPolicy access, long maxBodyBytes) {
 
     private static final Logger LOG = Logger.getLogger(RouteFailures.class);
-
-    private final ProblemWriter problems;
-    private final AccessPolicy access;
-    private final long maxBodyBytes;
 
     @Inject
     public RouteFailures(ProblemWriter problems, AccessPolicy access, Config config) {
         this(problems, access, HttpGate.maxBodyBytes(config));
-    }
-
-    RouteFailures(ProblemWriter problems, AccessPolicy access, long maxBodyBytes) {
-        this.problems = problems;
-        this.access = access;
-        this.maxBodyBytes = maxBodyBytes;
     }
 
     static String tooLarge(long limit) {

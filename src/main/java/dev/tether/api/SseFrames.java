@@ -6,8 +6,8 @@ import dev.tether.config.TetherConfig;
 import dev.tether.event.BusEvent;
 import dev.tether.event.SubscriberLaggedException;
 import io.smallrye.mutiny.Multi;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.io.UncheckedIOException;
@@ -24,25 +24,17 @@ import java.time.Duration;
  * {@code @RestStreamElementType(APPLICATION_JSON)} returning {@code Multi<OutboundSseEvent>}, with the {@link Sse}
  * injected by {@code @Context}.
  */
-@ApplicationScoped
-public class SseFrames {
+@Singleton
+public record SseFrames(ObjectMapper mapper, Duration keepAlive) {
 
     /** Name of the frame that ends a subscription that fell too far behind. */
     public static final String LAGGED = "lagged";
 
     private static final Object END = new Object();
 
-    private final ObjectMapper mapper;
-    private final Duration keepAlive;
-
     @Inject
     public SseFrames(ObjectMapper mapper, TetherConfig config) {
         this(mapper, config.events().keepAlive());
-    }
-
-    SseFrames(ObjectMapper mapper, Duration keepAlive) {
-        this.mapper = mapper;
-        this.keepAlive = keepAlive;
     }
 
     /** The SSE frames of {@code events}, with keep-alive comments, ending when {@code events} ends. */

@@ -4,8 +4,8 @@ import dev.tether.event.EventJournal;
 import dev.tether.event.SessionBuses;
 import dev.tether.session.store.PgEventNotifications;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /**
  * Feeds the buses of this process with the durable events other replicas record (PostgreSQL store): an announced
@@ -13,18 +13,8 @@ import jakarta.enterprise.event.Observes;
  * ({@link dev.tether.event.SessionBus#relay}). So {@code GET /api/sessions/{id}/events} on one replica follows a turn
  * running on another. Ephemeral events (text deltas) stay on the replica that runs the turn.
  */
-@ApplicationScoped
-public class RemoteEventRelay {
-
-    private final SessionBuses buses;
-    private final EventJournal journal;
-    private final PgEventNotifications notifications;
-
-    public RemoteEventRelay(SessionBuses buses, EventJournal journal, PgEventNotifications notifications) {
-        this.buses = buses;
-        this.journal = journal;
-        this.notifications = notifications;
-    }
+@Singleton
+public record RemoteEventRelay(SessionBuses buses, EventJournal journal, PgEventNotifications notifications) {
 
     void start(@Observes StartupEvent event) {
         notifications.follow(this::committed);

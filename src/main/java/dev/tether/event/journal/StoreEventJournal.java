@@ -7,7 +7,7 @@ import dev.tether.event.EventJournal;
 import dev.tether.event.SessionEvent;
 import dev.tether.session.store.SessionStore;
 import dev.tether.session.store.StoredEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -17,18 +17,10 @@ import org.jboss.logging.Logger;
  * truth, so replay works the same after a restart. A record this version cannot read (a newer event type) is skipped
  * with a warning rather than ending the stream.
  */
-@ApplicationScoped
-public class StoreEventJournal implements EventJournal {
+@Singleton
+public record StoreEventJournal(SessionStore store, ObjectMapper mapper) implements EventJournal {
 
     private static final Logger LOG = Logger.getLogger(StoreEventJournal.class);
-
-    private final SessionStore store;
-    private final ObjectMapper mapper;
-
-    public StoreEventJournal(SessionStore store, ObjectMapper mapper) {
-        this.store = store;
-        this.mapper = mapper;
-    }
 
     @Override
     public List<BusEvent> eventsAfter(String sessionId, long afterSeq) {

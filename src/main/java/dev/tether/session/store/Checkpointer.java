@@ -32,7 +32,7 @@ record Checkpointer(FileStoreParts store, Executor background) {
 
     /** Checkpoints the state of a writer (which holds the lock) up to {@code lastSeq}, now. */
     void checkpoint(SessionFiles files, SessionState state, long lastSeq) {
-        store.metrics().time(StoreMetrics.CHECKPOINT, () -> {
+        store.metrics().time(StoreMetrics.Op.CHECKPOINT, () -> {
             try {
                 byte[] journal = SessionReader.readIfExists(files.journal());
                 write(files, state.toSession(), state.pruneKeyedTurns(Instant.now()), lastSeq, journal,

@@ -166,7 +166,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void create(Session session) {
         SessionFiles files = files(session.id());
-        changeLocked(StoreMetrics.CREATE, files, false, () -> {
+        changeLocked(StoreMetrics.Op.CREATE, files, false, () -> {
             if (Files.exists(files.snapshot())) {
                 throw new SessionBusyException("Session " + files.id() + " already exists");
             }
@@ -183,7 +183,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void save(Session session) {
         SessionFiles files = files(session.id());
-        changeLocked(StoreMetrics.SAVE, files, false, () -> {
+        changeLocked(StoreMetrics.Op.SAVE, files, false, () -> {
             open.remove(files.id());
             byte[] journal = SessionReader.readIfExists(files.journal());
             JournalCodec.Scan scan = codec.scan(journal, files.id());
@@ -198,7 +198,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public Session load(String id) {
         SessionFiles files = files(id);
-        return metrics.time(StoreMetrics.LOAD, () -> kept(files).orElseGet(() -> {
+        return metrics.time(StoreMetrics.Op.LOAD, () -> kept(files).orElseGet(() -> {
             SessionReader.Loaded loaded = reader.read(files, true);
             Session session = loaded.state().toSession();
             if (loaded.untorn()) { // a prompt loads, then opens a writer: the writer takes this instead of reading again
@@ -216,7 +216,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void delete(String id) {
         SessionFiles files = files(id);
-        changeLocked(StoreMetrics.DELETE, files, true, () -> {
+        changeLocked(StoreMetrics.Op.DELETE, files, true, () -> {
             open.remove(files.id());
             // Snapshot first: once it is gone the session is gone; create removes a leftover journal.
             Files.deleteIfExists(files.snapshot());
@@ -230,7 +230,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
     @Override
     public SessionPage list(ListQuery query) {
         SessionPage.validate(query);
-        return metrics.time(StoreMetrics.LIST, () -> {
+        return metrics.time(StoreMetrics.Op.LIST, () -> {
             DirectoryMatch match = query.directory().filter(d -> !d.isBlank()).map(DirectoryMatch::new).orElse(null);
             return listing.page(match, query);
         });
@@ -238,7 +238,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
 
     @Override
     public List<SessionSummary> listAll() {
-        return metrics.time(StoreMetrics.LIST, listing::sorted);
+        return metrics.time(StoreMetrics.Op.LIST, listing::sorted);
     }
 
     @Override
@@ -262,7 +262,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
             if (kept != null) {
                 return new FileSessionWriter(writerDeps, files, lock, kept.state(), kept.lastSeq(), kept.pending());
             }
-            SessionReader.Loaded loaded = metrics.time(StoreMetrics.LOAD, () -> reader.read(files, true));
+            SessionReader.Loaded loaded = metrics.time(StoreMetrics.Op.LOAD, () -> reader.read(files, true));
             if (!loaded.untorn()) {
                 SessionReader.truncate(files.journal(), loaded.validEnd()); // drop a torn tail before appending
             }
@@ -292,7 +292,7 @@ public class FileSessionStore implements SessionStore, AutoCloseable {
      * Changes a session's files under its lock ({@code existing}: of a stored session), as a change of our own to
      * the directory (the listing does not re-read it), timed as {@code op}.
      */
-    private void changeLocked(String op, SessionFiles files, boolean existing, StoreListing.IoStep change) {
+    private void changeLocked(StoreMetrics.Op op, SessionFiles files, boolean existing, StoreListing.IoStep change) {
         metrics.time(op, () -> {
             listing.ensureOpen();
             try {

@@ -17,7 +17,7 @@ record PgListing(PgJdbc jdbc, StoreMetrics metrics) {
     SessionPage page(ListQuery query) {
         SessionPage.validate(query);
         Optional<ListingCursor> cursor = query.cursor().filter(c -> !c.isEmpty()).map(ListingCursor::decode);
-        return metrics.time(StoreMetrics.LIST, () -> jdbc.transaction("Cannot list sessions", c -> {
+        return metrics.time(StoreMetrics.Op.LIST, () -> jdbc.transaction("Cannot list sessions", c -> {
             List<String> directories = null;
             if (query.directory().filter(d -> !d.isBlank()).isPresent()) {
                 directories = matchingDirectories(c, new DirectoryMatch(query.directory().get()));
@@ -34,7 +34,7 @@ record PgListing(PgJdbc jdbc, StoreMetrics metrics) {
     }
 
     List<SessionSummary> all() {
-        return metrics.time(StoreMetrics.LIST, () -> jdbc.transaction("Cannot list sessions",
+        return metrics.time(StoreMetrics.Op.LIST, () -> jdbc.transaction("Cannot list sessions",
                 c -> summaries(c, null, Optional.empty(), Integer.MAX_VALUE)));
     }
 

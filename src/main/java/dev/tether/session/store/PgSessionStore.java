@@ -53,7 +53,7 @@ public class PgSessionStore implements SessionStore {
     @Override
     public void create(Session session) {
         String id = SessionIds.require(session.id());
-        metrics.time(StoreMetrics.CREATE, () -> jdbc.transaction("Cannot create session " + id, c -> {
+        metrics.time(StoreMetrics.Op.CREATE, () -> jdbc.transaction("Cannot create session " + id, c -> {
             if (!rows.insert(c, session)) {
                 throw new SessionBusyException("Session " + id + " already exists");
             }
@@ -64,7 +64,7 @@ public class PgSessionStore implements SessionStore {
     @Override
     public void save(Session session) {
         String id = SessionIds.require(session.id());
-        metrics.time(StoreMetrics.SAVE, () -> jdbc.transaction("Cannot save session " + id, c -> {
+        metrics.time(StoreMetrics.Op.SAVE, () -> jdbc.transaction("Cannot save session " + id, c -> {
             if (!PgJdbc.tryLock(c, id, true)) {
                 throw PgWriters.busy(id);
             }
@@ -82,7 +82,7 @@ public class PgSessionStore implements SessionStore {
     @Override
     public Session load(String id) {
         String valid = SessionIds.require(id);
-        return metrics.time(StoreMetrics.LOAD, () -> reads.read(valid).state().toSession());
+        return metrics.time(StoreMetrics.Op.LOAD, () -> reads.read(valid).state().toSession());
     }
 
     @Override
@@ -93,7 +93,7 @@ public class PgSessionStore implements SessionStore {
     @Override
     public void delete(String id) {
         String valid = SessionIds.require(id);
-        metrics.time(StoreMetrics.DELETE, () -> jdbc.transaction("Cannot delete session " + valid, c -> {
+        metrics.time(StoreMetrics.Op.DELETE, () -> jdbc.transaction("Cannot delete session " + valid, c -> {
             PgSessionReads.requireExists(c, valid);
             if (!PgJdbc.tryLock(c, valid, true)) {
                 throw PgWriters.busy(valid);

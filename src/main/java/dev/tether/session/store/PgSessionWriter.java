@@ -59,7 +59,7 @@ final class PgSessionWriter extends StagingWriter {
 
     @Override
     void writeCheckpoint() {
-        metrics().time(StoreMetrics.CHECKPOINT, () -> PgJdbc.transaction(connection,
+        metrics().time(StoreMetrics.Op.CHECKPOINT, () -> PgJdbc.transaction(connection,
                 "Cannot checkpoint session " + state.id, c -> {
                     store.rows().checkpoint(c, state.toSession(), lastSeq());
                     return null;

@@ -25,7 +25,7 @@ record PgWriters(PgJdbc jdbc, PgSessionReads reads, PgSessionRows rows, StoreMet
                 boolean exists = PgSessionReads.lastSeq(c, id, false) >= 0;
                 throw exists ? busy(id) : new SessionNotFoundException(id);
             }
-            PgSessionReads.Loaded loaded = metrics.time(StoreMetrics.LOAD,
+            PgSessionReads.Loaded loaded = metrics.time(StoreMetrics.Op.LOAD,
                     () -> PgJdbc.transaction(c, what, tx -> reads.read(tx, id)));
             return new PgSessionWriter(this, c, loaded);
         } catch (SQLException e) {

@@ -145,7 +145,7 @@ abstract sealed class StagingWriter implements SessionWriter permits FileSession
         int count = staged;
         staged = 0;
         try {
-            metrics.time(StoreMetrics.COMMIT, this::writeStaged);
+            metrics.time(StoreMetrics.Op.COMMIT, this::writeStaged);
         } catch (RuntimeException e) {
             failed = true; // the staged records are lost and current() is ahead of the store: no more writes
             throw e;
@@ -195,7 +195,7 @@ abstract sealed class StagingWriter implements SessionWriter permits FileSession
 
     private long append(ObjectNode record, KeyedTurn keyed) {
         ensureUsable();
-        metrics.time(StoreMetrics.APPEND, () -> stage(record, keyed));
+        metrics.time(StoreMetrics.Op.APPEND, () -> stage(record, keyed));
         staged++;
         return ++lastSeq;
     }

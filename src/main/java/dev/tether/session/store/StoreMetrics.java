@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -15,36 +17,32 @@ import java.util.function.ToDoubleFunction;
  */
 final class StoreMetrics {
 
-    static final String CREATE = "create";
-    static final String SAVE = "save";
-    static final String LOAD = "load";
-    static final String APPEND = "append";
-    static final String LIST = "list";
-    static final String DELETE = "delete";
-    static final String CHECKPOINT = "checkpoint";
-    static final String COMMIT = "commit";
+    /** The timed operations, each the {@code op} tag of its timer. */
+    enum Op {
+        CREATE, SAVE, LOAD, APPEND, LIST, DELETE, CHECKPOINT, COMMIT;
 
-    private final Map<String, Timer> timers;
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Map<Op, Timer> timers = new EnumMap<>(Op.class);
 
     <T> StoreMetrics(MeterRegistry registry, T gaugeTarget, ToDoubleFunction<T> sessions) {
-        this.timers = Map.of(CREATE, timer(registry, CREATE), SAVE, timer(registry, SAVE), LOAD, timer(registry, LOAD),
-                APPEND, timer(registry, APPEND), LIST, timer(registry, LIST), DELETE, timer(registry, DELETE),
-                CHECKPOINT, timer(registry, CHECKPOINT), COMMIT, timer(registry, COMMIT));
+        for (Op op : Op.values()) {
+            timers.put(op, Timer.builder("tether.store.operation").description("Latency of session store operations")
+                    .tag("op", op.tag()).register(registry));
+        }
         FunctionCounter.builder("tether.store.fsyncs", Fsyncs.class, c -> Fsyncs.count())
                 .description("fsyncs of journal, snapshot, index and directory").register(registry);
         Gauge.builder("tether.sessions", gaugeTarget, sessions).description("Stored sessions").register(registry);
     }
 
-    private static Timer timer(MeterRegistry registry, String op) {
-        return Timer.builder("tether.store.operation").description("Latency of session store operations")
-                .tag("op", op).register(registry);
-    }
-
-    <T> T time(String op, Supplier<T> work) {
+    <T> T time(Op op, Supplier<T> work) {
         return timers.get(op).record(work);
     }
 
-    void time(String op, Runnable work) {
+    void time(Op op, Runnable work) {
         timers.get(op).record(work);
     }
 }

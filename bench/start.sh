@@ -4,13 +4,15 @@
 # Quarkus' own "started in", and resident memory (VmRSS) at ready and after 2 s idle; median, min and max of N runs
 # (default 5) for JDK 17, JDK 17 + AppCDS (with and without the small-service options), JDK 25 (also with compact object
 # headers), JDK 25 + Leyden AOT cache (with and without the small-service options), and the native runner when
-# target/*-runner exists. The AppCDS archive
+# target/*-runner exists, and JDK 17 + AppCDS + small-service options again on SESSIONS (default 10000) sessions already
+# on disk. The AppCDS archive
 # (fast-jar/app-cds.jsa) is a dynamic archive of the classes loaded until ready, written by one training start with
 # -XX:ArchiveClassesAtExit.
 # Usage: bench/start.sh [runs]
 # Env: JDK17, JDK25 (JDK homes), BUILD=0 to reuse target/bench-start/{fast-jar,aot-jar} from an earlier run,
 #      OFFLINE=-o to keep Maven offline, AOT_ITS (the @QuarkusIntegrationTest classes that train the cache),
-#      JAVA_OPTS (extra JVM flags for every JVM variant), WRITE=0 to print the section without editing the doc.
+#      JAVA_OPTS (extra JVM flags for every JVM variant), WRITE=0 to print the section without editing the doc,
+#      SESSIONS=0 to leave out the variant with sessions on disk.
 # Each run gets a fresh data dir and workspace root, a free port on 127.0.0.1, and is stopped with SIGTERM. Readiness
 # needs a configured provider: a placeholder OpenAI key is passed (nothing calls the model here).
 set -euo pipefail
@@ -44,12 +46,16 @@ CLK_TCK=$(getconf CLK_TCK)
 # utime + stime (fields 14 and 15; the command name before them has no spaces here), in ms
 cpu_ms() { awk -v hz="$CLK_TCK" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 
-# run_once <dir> <kind: jar|native> <exe> [jvm flags…]: prints "ready_ms started_ms rss_ready_mb rss_idle_mb cpu_ms"
+# run_once [seed=<data dir to copy>] <dir> <kind: jar|native> <exe> [jvm flags…]: prints "ready_ms started_ms rss_ready_mb rss_idle_mb cpu_ms"
 run_once() {
+  local seed=""
+  case $1 in seed=*) seed=${1#seed=}; shift ;; esac
   local dir=$1 kind=$2 exe=$3; shift 3
   local tmp port pid t0 t1 code started
   tmp=$(mktemp -d)
   mkdir -p "$tmp/data" "$tmp/ws"
+  # a variant on sessions already on disk gets its own copy of them (outside the timing)
+  if [ -n "$seed" ]; then cp -a "$seed/." "$tmp/data/"; fi
   port=$(free_port)
   local props=(-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dtether.data-dir="$tmp/data"
     -Dtether.workspace.root="$tmp/ws" -Dtether.providers.openai.api-key=bench-placeholder-not-a-key)
@@ -115,6 +121,20 @@ variant "JDK 25 + AOT cache" "java -XX:AOTMode=on -XX:AOTCache=app.aot -jar quar
 # AOTMode=auto here: a cache trained under G1 may be refused with Serial GC; the JVM then says so ([aot] lines, shown)
 variant "JDK 25 + AOT cache, small-service options" "java -XX:AOTCache=app.aot $SMALL -jar quarkus-run.jar" \
   "$OUT/aot-jar jar $JDK25/bin/java -XX:AOTCache=app.aot $SMALL" "≤ 800 ms"
+# the same start on SESSIONS sessions already on disk (written once by the store itself, SessionsOnDisk): the store opens
+# in the background 5 s after the HTTP server listens, so readiness should not depend on their number
+SESSIONS=${SESSIONS:-10000}
+if [ "$SESSIONS" -gt 0 ]; then
+  SEED="$OUT/sessions-$SESSIONS"
+  if [ ! -d "$SEED/sessions" ]; then
+    echo "writing $SESSIONS sessions into $SEED" >&2
+    [ -f target/bench.classpath ] || harness_build
+    harness_run dev.tether.bench.SessionsOnDisk "$SESSIONS" "$SEED" >&2
+  fi
+  variant "JDK 17 + AppCDS, small-service options, $SESSIONS sessions on disk" \
+    "java -XX:SharedArchiveFile=app-cds.jsa $SMALL -jar quarkus-run.jar" \
+    "seed=$SEED $OUT/fast-jar jar $JDK17/bin/java -XX:SharedArchiveFile=app-cds.jsa $SMALL" "≤ 1500 ms"
+fi
 NATIVE_NOTE=""
 runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
 if [ -n "$runner" ]; then
@@ -154,7 +174,7 @@ SECTION=$(mktemp)
   echo "Time from process launch until \`GET /q/health/ready\` answers 200 (polled with curl every ~5 ms), the CPU time"
   echo "(user + system) the process used until then, Quarkus' own \"started in\", and resident memory (VmRSS from \`/proc/<pid>/status\`) when ready and after 2 s idle; median"
   echo "(min–max) of $RUNS runs per variant, run round robin, each with a fresh data dir and workspace root, a free port on 127.0.0.1,"
-  echo "empty store, default JVM ergonomics${JAVA_OPTS:+ plus \`$JAVA_OPTS\`}. The JVM variants run from the package directory"
+  echo "empty store unless the variant says otherwise, default JVM ergonomics${JAVA_OPTS:+ plus \`$JAVA_OPTS\`}. The JVM variants run from the package directory"
   echo "(\`target/quarkus-app\`, copied with its timestamps to \`target/bench-start/\`)."
   echo
   echo "Command: \`bench/start.sh $RUNS\` (builds the fast-jar with JDK 17 and the aot-jar with \`-Paot\` on JDK 25, the cache"

@@ -174,6 +174,11 @@ public final class BenchApp implements AutoCloseable {
         return cpuMillis(Path.of("/proc", Long.toString(app.pid()), "stat"));
     }
 
+    /** This harness's own CPU time so far (its JIT and GC included), in ms: what it takes from the app's cores. */
+    public static double harnessCpuMillis() throws IOException {
+        return cpuMillis(Path.of("/proc/self/stat"));
+    }
+
     /**
      * CPU time so far by thread name with digits dropped ({@code vert.x-eventloop-thread-#}, {@code C2 CompilerThre#},
      * {@code GC Thread##}; Linux keeps 15 characters of a name), in ms: where the CPU goes, JIT and GC included, which

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -247,6 +248,10 @@ public final class BenchApp implements AutoCloseable {
         } finally {
             llm.close();
         }
+        // the app's log outlives the scratch data: an error the harness saw is explained there
+        Path kept = Path.of("target", "bench-results", root.getFileName() + "-app.log");
+        Files.createDirectories(kept.getParent());
+        Files.copy(root.resolve("app.log"), kept, StandardCopyOption.REPLACE_EXISTING);
         deleteTree(root);
     }
 

@@ -10,7 +10,6 @@ import dev.tether.session.InvalidRequestException;
 import dev.tether.session.SessionResult;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -68,7 +68,7 @@ public class PromptResource {
     @Path("prompt")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Blocking // the preconditions read the store; the turn itself runs on a turn thread
+    @Blocking // the preconditions read the store; the turn itself runs on a turn thread, this one waits for it
     @Operation(operationId = "prompt", summary = "Run a turn", description = PROMPT_DESCRIPTION)
     @APIResponse(responseCode = "200", description = "The SessionResult of the turn, once it ended")
     @APIResponse(responseCode = "409", description = "A turn is already running on the session (and `if_busy` is "
@@ -76,14 +76,23 @@ public class PromptResource {
     @APIResponse(responseCode = "422", description = "The `Idempotency-Key` was used before with another request body")
     @APIResponse(responseCode = "503", description = "The session store is unavailable, or the model's provider has "
             + "no credentials configured")
-    public Uni<SessionResult> prompt(@RestPath String id, @RestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
-                                     PromptRequest body) {
+    public SessionResult prompt(@RestPath String id, @RestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
+                                PromptRequest body) {
         Consumer<SessionBus> noSubscriber = bus -> {
         };
         CompletableFuture<SessionResult> result = idempotencyKey == null ? agent.start(id, require(body), noSubscriber)
                 : prompts.start(id, require(body), idempotencyKey, noSubscriber, events -> {
                 });
-        return Uni.createFrom().completionStage(result);
+        // Waits here instead of returning a Uni: a suspended @Blocking request whose turn completed while its worker was
+        // still leaving the handler chain resumed on a second worker, and the first one's deactivation of the request
+        // context (shared through the request's Vert.x context) removed it under the second: a
+        // ContextNotActiveException and a 500, about once in 2,000 fast prompts under a profiler. Admission bounds the
+        // threads waiting here (ARCHITECTURE.md, "Threads").
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     @POST

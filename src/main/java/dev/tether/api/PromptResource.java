@@ -10,6 +10,7 @@ import dev.tether.session.InvalidRequestException;
 import dev.tether.session.SessionResult;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
@@ -88,11 +88,7 @@ public class PromptResource {
         // context (shared through the request's Vert.x context) removed it under the second: a
         // ContextNotActiveException and a 500, about once in 2,000 fast prompts under a profiler. Admission bounds the
         // threads waiting here (ARCHITECTURE.md, "Threads").
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return Uni.createFrom().completionStage(result).await().indefinitely(); // rethrows the turn's own failure
     }
 
     @POST

@@ -25,9 +25,7 @@ public final class ListingBench {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         Path root = BenchApp.scratch("bench-listing");
-        long t0 = System.nanoTime();
         SessionsOnDisk.write(count, root.resolve("data"));
-        System.out.printf("wrote %,d sessions in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
         String label = String.format("%,d sessions on disk", count);
         double harnessBefore = BenchApp.harnessCpuMillis();
         try (BenchApp app = BenchApp.start(root)) {

@@ -21,13 +21,15 @@ public final class SessionsOnDisk {
     }
 
     public static void main(String[] args) {
-        long t0 = System.nanoTime();
         write(Integer.parseInt(args[0]), Path.of(args[1]));
-        System.out.printf("wrote %,d sessions in %.1f s%n", Integer.parseInt(args[0]), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Writes {@code count} titled sessions into {@code dataDir} (their files under {@code dataDir/sessions}). */
+    /**
+     * Writes {@code count} titled sessions into {@code dataDir} (their files under {@code dataDir/sessions}) and says
+     * how long that took.
+     */
     public static void write(int count, Path dataDir) {
+        long t0 = System.nanoTime();
         try (FileSessionStore store = new FileSessionStore(dataDir, StoreDefaults.settings(), new SimpleMeterRegistry())) {
             Instant start = Instant.parse("2026-11-02T10:00:00Z");
             for (int i = 0; i < count; i++) {
@@ -35,5 +37,6 @@ public final class SessionsOnDisk {
                         SessionMetadata.DEFAULT.withDirectory("/work/project-" + (i % 50)), start.plusSeconds(i)));
             }
         }
+        System.out.printf("wrote %,d sessions in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
     }
 }
